@@ -1,0 +1,50 @@
+"""View decorators: hold a permission, and prove two-factor sign-in before identifiable data."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+from urllib.parse import urlencode
+
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+
+from safeguarding.access.permissions import holds, requires_two_factor
+
+View = Callable[..., HttpResponse]
+
+
+def two_factor_redirect(request: HttpRequest) -> HttpResponse | None:
+    """Where to send someone who must prove two-factor sign-in first; None when they already have."""
+    user: Any = request.user
+    if user.is_verified():
+        return None
+    from safeguarding.accounts.services.two_factor import has_two_factor
+
+    target = "accounts:two-factor" if has_two_factor(user) else "accounts:two-factor-setup"
+    return redirect(f"{reverse(target)}?{urlencode({'next': request.get_full_path()})}")
+
+
+def permission_required(permission: str) -> Callable[[View], View]:
+    """The user must hold `permission` in some scope (else 403); identifiable permissions need two-factor.
+
+    Object-level checks stay in the view, through access.permissions.get_for_user.
+    """
+
+    def decorator(view: View) -> View:
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if not holds(request.user, permission):
+                raise PermissionDenied("Your roles do not allow this")
+            if requires_two_factor(permission):
+                detour = two_factor_redirect(request)
+                if detour is not None:
+                    return detour
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator

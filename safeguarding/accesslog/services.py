@@ -1,0 +1,111 @@
+"""Writing to the access log. `access_event_record` is the one way any code adds an event."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import UTC
+import json
+from typing import Any
+
+from django.db import connection, models, transaction
+from django.http import HttpRequest
+from django.utils import timezone
+
+from safeguarding.accesslog.models import AccessEvent
+
+GENESIS_HASH = "0" * 64
+# Any constant: serialises writers of the chain on PostgreSQL (SQLite's IMMEDIATE transactions already do).
+_CHAIN_LOCK_KEY = 727_001
+
+
+def event_hash(event: AccessEvent) -> str:
+    """The hash of an event: SHA-256 over its content, in a fixed order, and the previous hash."""
+    content = {
+        "occurred_at": event.occurred_at.astimezone(UTC).isoformat(timespec="microseconds"),
+        "actor_id": event.actor_id,
+        "actor_name": event.actor_name,
+        "actor_email": event.actor_email,
+        "actor_roles": event.actor_roles,
+        "actor_agencies": event.actor_agencies,
+        "request_id": event.request_id,
+        "ip_address": event.ip_address,
+        "action": event.action,
+        "subject_type": event.subject_type,
+        "subject_id": event.subject_id,
+        "subject_label": event.subject_label,
+        "purpose": event.purpose,
+        "details": event.details,
+        "prev_hash": event.prev_hash,
+    }
+    payload = json.dumps(content, sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def access_event_record(
+    *,
+    actor: Any,
+    action: str,
+    subject: models.Model | None = None,
+    subject_type: str = "",
+    subject_id: str = "",
+    subject_label: str = "",
+    purpose: str = "",
+    details: dict[str, Any] | None = None,
+    request: HttpRequest | None = None,
+    actor_email: str = "",
+) -> AccessEvent:
+    """Append one event to the chain, in the caller's transaction when there is one.
+
+    `subject` fills subject_type ("app_label.model"), subject_id and subject_label from a record; or pass
+    them as strings. `actor` may be None (a failed sign-in: pass the email tried as actor_email).
+    """
+    if subject is not None:
+        subject_type = subject_type or subject._meta.label_lower
+        subject_id = subject_id or str(subject.pk)
+        subject_label = subject_label or str(subject)[:300]
+    user = actor if getattr(actor, "is_authenticated", False) else None
+    roles, agencies = _frozen_roles(user)
+    with transaction.atomic():
+        _lock_chain()
+        last = AccessEvent.objects.order_by("-id").values_list("hash", flat=True).first()
+        event = AccessEvent(
+            occurred_at=timezone.now(),
+            actor=user,
+            actor_name=user.full_name if user else "",
+            actor_email=user.email if user else actor_email[:254],
+            actor_roles=roles,
+            actor_agencies=agencies,
+            request_id=getattr(request, "request_id", "") if request else "",
+            ip_address=client_ip(request) if request else None,
+            action=action,
+            subject_type=subject_type,
+            subject_id=str(subject_id),
+            subject_label=subject_label[:300],
+            purpose=purpose,
+            details=json.loads(json.dumps(details or {}, default=str)),
+            prev_hash=last or GENESIS_HASH,
+        )
+        event.hash = event_hash(event)
+        event.save(force_insert=True)
+    return event
+
+
+def client_ip(request: HttpRequest) -> str | None:
+    """The client's address as Django sees it (a trusted proxy must set REMOTE_ADDR correctly)."""
+    address = request.META.get("REMOTE_ADDR") or None
+    return address
+
+
+def _frozen_roles(user: Any) -> tuple[str, str]:
+    if user is None:
+        return "", ""
+    memberships = list(user.current_memberships())
+    roles = "; ".join(sorted({m.role_definition.name for m in memberships}))
+    agencies = "; ".join(sorted({m.agency.name for m in memberships}))
+    return roles[:500], agencies[:500]
+
+
+def _lock_chain() -> None:
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_CHAIN_LOCK_KEY])

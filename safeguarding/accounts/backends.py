@@ -1,0 +1,28 @@
+"""Sign-in by email address, case-insensitively; deactivated people are refused."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.backends import ModelBackend
+from django.http import HttpRequest
+
+from safeguarding.accounts.models import User
+
+
+class EmailBackend(ModelBackend):
+    def authenticate(
+        self, request: HttpRequest | None, username: str | None = None, password: str | None = None, **kwargs: Any
+    ) -> User | None:
+        email = (username or kwargs.get("email") or "").strip()
+        if not email or password is None:
+            return None
+        try:
+            user = User.objects.get(email__iexact=email)
+        except User.DoesNotExist:
+            # Hash anyway so the time taken does not reveal whether the address exists.
+            User().set_password(password)
+            return None
+        if user.check_password(password) and self.user_can_authenticate(user):
+            return user
+        return None

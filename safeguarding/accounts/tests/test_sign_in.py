@@ -1,0 +1,148 @@
+"""Signing in: password, lockout, two-factor, deactivation, sign out everywhere, idle timeout."""
+
+from __future__ import annotations
+
+import pytest
+from django.conf import settings
+from django.test import Client
+from django.urls import reverse
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from safeguarding.accounts.services.sessions import sign_out_everywhere
+from safeguarding.core.testing import TEST_PASSWORD, give_two_factor, make_user
+
+pytestmark = pytest.mark.django_db
+
+
+def _code(device: TOTPDevice) -> str:
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    return f"{totp.token():06d}"
+
+
+def _post_sign_in(client: Client, email: str, password: str = TEST_PASSWORD, next_url: str = "") -> object:
+    return client.post(reverse("accounts:sign-in"), {"username": email, "password": password, "next": next_url})
+
+
+def test_sign_in_with_email_any_case_reaches_home() -> None:
+    user = make_user("subgroup_member", email="jo.bloggs@example.org")
+    client = Client()
+    response = _post_sign_in(client, "Jo.Bloggs@Example.org")
+    assert response.status_code == 302
+    assert response["Location"] == reverse("core:home")
+    home = client.get(reverse("core:home"))
+    assert home.status_code == 200
+    assert user.full_name.split()[0] in home.content.decode()
+
+
+def test_wrong_password_shows_error_summary_and_keeps_email() -> None:
+    make_user("referrer", email="jo@example.org")
+    response = _post_sign_in(Client(), "jo@example.org", "wrong password")
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "There is a problem" in page
+    assert "Enter a correct email address and password" in page
+    assert 'value="jo@example.org"' in page
+
+
+def test_deactivated_person_cannot_sign_in() -> None:
+    user = make_user("referrer", email="gone@example.org")
+    user.is_active = False
+    user.save()
+    response = _post_sign_in(Client(), "gone@example.org")
+    assert response.status_code == 200
+    assert "There is a problem" in response.content.decode()
+
+
+def test_role_reaching_identifiable_data_is_sent_to_two_factor_set_up() -> None:
+    make_user("referrer", email="ref@example.org")
+    response = _post_sign_in(Client(), "ref@example.org")
+    assert response["Location"].startswith(reverse("accounts:two-factor-setup"))
+
+
+def test_lockout_after_repeated_failures_even_with_right_password() -> None:
+    make_user("referrer", email="locked@example.org")
+    client = Client()
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        _post_sign_in(client, "locked@example.org", "nope nope nope")
+    response = _post_sign_in(client, "locked@example.org")
+    assert response.status_code == 429
+    assert "Your account is locked" in response.content.decode()
+
+
+def test_two_factor_step_before_signed_in(settings: object) -> None:
+    # django-otp slows retries after a wrong code (throttling); switch that off to retry at once.
+    settings.OTP_TOTP_THROTTLE_FACTOR = 0  # type: ignore[attr-defined]
+    user = make_user("referrer", email="otp@example.org")
+    device = give_two_factor(user)
+    client = Client()
+    response = _post_sign_in(client, "otp@example.org")
+    assert response["Location"].startswith(reverse("accounts:two-factor"))
+    # Not signed in yet: home still redirects to sign-in.
+    assert client.get(reverse("core:home"))["Location"].startswith(reverse("accounts:sign-in"))
+    wrong = client.post(reverse("accounts:two-factor"), {"code": "000000" if _code(device) != "000000" else "111111"})
+    assert "The code is not right" in wrong.content.decode()
+    response = client.post(reverse("accounts:two-factor"), {"code": _code(device)})
+    assert response.status_code == 302
+    assert client.get(reverse("core:home")).status_code == 200
+
+
+def test_identifiable_role_without_authenticator_is_sent_to_set_up() -> None:
+    make_user("mash_practitioner", email="mash@example.org")
+    client = Client()
+    response = _post_sign_in(client, "mash@example.org")
+    assert response["Location"].startswith(reverse("accounts:two-factor-setup"))
+    page = client.get(response["Location"])
+    assert page.status_code == 200
+    assert "data:image/svg+xml;base64," in page.content.decode()
+    device = TOTPDevice.objects.get(user__email="mash@example.org", confirmed=False)
+    confirmed = client.post(reverse("accounts:two-factor-setup"), {"code": _code(device)})
+    assert confirmed["Location"].startswith(reverse("accounts:recovery-codes"))
+    codes_page = client.get(confirmed["Location"]).content.decode()
+    assert codes_page.count("<li><code>") == settings.RECOVERY_CODE_COUNT
+    device.refresh_from_db()
+    assert device.confirmed
+
+
+def test_recovery_code_signs_in_once() -> None:
+    from safeguarding.accounts.services.two_factor import recovery_codes_regenerate
+
+    user = make_user("referrer", email="rec@example.org")
+    give_two_factor(user)
+    code = recovery_codes_regenerate(user=user)[0]
+    for expected_ok in (True, False):
+        client = Client()
+        _post_sign_in(client, "rec@example.org")
+        response = client.post(reverse("accounts:two-factor"), {"code": code, "method": "recovery"})
+        assert (response.status_code == 302) is expected_ok
+
+
+def test_sign_out_everywhere_ends_other_sessions() -> None:
+    user = make_user("referrer")
+    phone, laptop = Client(), Client()
+    phone.force_login(user)
+    laptop.force_login(user)
+    assert phone.get(reverse("core:home")).status_code == 200
+    sign_out_everywhere(user=user)
+    assert phone.get(reverse("core:home")).status_code == 302
+    assert laptop.get(reverse("core:home")).status_code == 302
+
+
+def test_sign_out_needs_post() -> None:
+    user = make_user("referrer")
+    client = Client()
+    client.force_login(user)
+    assert client.get(reverse("accounts:sign-out")).status_code == 405
+    assert client.post(reverse("accounts:sign-out")).status_code == 302
+    assert client.get(reverse("core:home")).status_code == 302
+
+
+def test_idle_timeout_is_the_session_age_renewed_each_request() -> None:
+    assert settings.SESSION_COOKIE_AGE == settings.IDLE_TIMEOUT_MINUTES * 60
+    assert settings.SESSION_SAVE_EVERY_REQUEST is True
+
+
+def test_passwords_are_hashed_with_argon2_in_the_real_settings() -> None:
+    from config import settings as real
+
+    assert real.PASSWORD_HASHERS[0] == "django.contrib.auth.hashers.Argon2PasswordHasher"

@@ -1,0 +1,33 @@
+"""The `safeguarding` command: a friendly front for the platform's management commands.
+
+    safeguarding demo                       set up and serve the demo partnership
+    safeguarding serve                      serve the platform (gunicorn) on 127.0.0.1:8000
+    safeguarding seed --scale N --seed S    generate a synthetic partnership
+    safeguarding clock --list | NAME START  statutory clocks
+    safeguarding accesslog verify           re-compute the access log's hash chain
+    safeguarding token create EMAIL --agency CODE
+    safeguarding demo-otp EMAIL             (demo mode only) the current two-factor code
+
+Any other word is passed to Django's manage.py, with hyphens read as underscores (demo-otp -> demo_otp).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = list(sys.argv[1:] if argv is None else argv)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    from django.core.management import execute_from_command_line
+
+    if not args or args[0] in {"-h", "--help", "help"}:
+        print(__doc__)
+        return
+    command = args[0].replace("-", "_")
+    execute_from_command_line(["safeguarding", command, *args[1:]])
+
+
+if __name__ == "__main__":
+    main()
