@@ -27,6 +27,20 @@ from safeguarding.accounts.roles import PERMISSIONS, ROLES, Scope
 M = TypeVar("M", bound=models.Model)
 
 
+class OutOfScope(Http404):
+    """The record exists but lies outside the person's scope, and they may break glass to open it.
+
+    Only raised for people whose role allows break-glass, on models that declare break_glass_allowed; the
+    404 page then offers to open the record with a reason. Everyone else gets a plain 404.
+    """
+
+    def __init__(self, model: type[models.Model], pk: Any, permission: str) -> None:
+        super().__init__("This record is outside your scope")
+        self.model_label = model._meta.label_lower
+        self.pk = pk
+        self.permission = permission
+
+
 @dataclass(frozen=True)
 class HeldGrant:
     """One permission a person holds today, with the scope and where it applies."""
@@ -134,6 +148,8 @@ def get_for_user(
     try:
         obj = visible_to(user, queryset, view_permission).get(pk=pk)
     except (queryset.model.DoesNotExist, ValueError, TypeError) as exc:
+        if _may_break_glass_into(user, queryset, pk, view_permission):
+            raise OutOfScope(queryset.model, pk, view_permission) from exc
         raise Http404("No such record, or not one you may see") from exc
     if for_write:
         if change_permission is None:
@@ -147,6 +163,15 @@ def may_break_glass(user: Any) -> bool:
     """True when a current role of the user allows break-glass access."""
     roles = {g.role for g in held_grants(user)}
     return any(ROLES[code].can_break_glass for code in roles)
+
+
+def _may_break_glass_into(user: Any, queryset: models.QuerySet[Any], pk: Any, permission: str) -> bool:
+    return (
+        getattr(queryset.model, "break_glass_allowed", False)
+        and holds(user, permission)
+        and may_break_glass(user)
+        and queryset.filter(pk=pk).exists()
+    )
 
 
 def requires_two_factor(permission: str) -> bool:

@@ -69,8 +69,10 @@ class Agency(TimeStampedModel):
 
     history = HistoricalRecords()
 
-    # How the access module scopes this model (see access/scoping.py).
+    # How the access module scopes this model (see access/permissions.py).
     access_agency_path: ClassVar[str] = "pk"
+    # Someone whose role allows break-glass may open another agency's record with a reason (logged).
+    break_glass_allowed: ClassVar[bool] = True
 
     class Meta:
         ordering = ["name"]

@@ -43,7 +43,8 @@ class GovukFormMixin:
     def _describe_fields(self) -> None:
         errors = getattr(self, "_errors", None) or {}
         for name, field in self.fields.items():
-            bound_id = self[name].auto_id  # type: ignore[index]
+            # Computed rather than read from self[name]: a BoundField made now would freeze the label.
+            bound_id = _auto_id(self, name)
             described = []
             if field.help_text:
                 described.append(f"{bound_id}-hint")
@@ -65,3 +66,11 @@ class GovukForm(GovukFormMixin, forms.Form):
 
 class GovukModelForm(GovukFormMixin, forms.ModelForm):
     pass
+
+
+def _auto_id(form: object, name: str) -> str:
+    auto_id = getattr(form, "auto_id", "id_%s")
+    html_name = form.add_prefix(name)  # type: ignore[attr-defined]
+    if auto_id and "%s" in str(auto_id):
+        return str(auto_id) % html_name
+    return html_name if auto_id else ""

@@ -7,6 +7,7 @@ from typing import Any
 from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -73,7 +74,18 @@ def error_403(request: HttpRequest, exception: Exception | None = None) -> HttpR
 
 
 def error_404(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return _error(request, 404, "Page not found", "")
+    from urllib.parse import urlencode
+
+    from safeguarding.access.permissions import OutOfScope
+
+    context: dict[str, Any] = {"page_title": "Page not found", "status": 404}
+    if isinstance(exception, OutOfScope):
+        # Only people who may break glass get here (see access.permissions.get_for_user).
+        query = urlencode({"permission": exception.permission, "next": request.get_full_path()})
+        context["break_glass_url"] = (
+            reverse("access:break-glass", args=[exception.model_label, exception.pk]) + "?" + query
+        )
+    return render(request, "core/error_404.html", context, status=404)
 
 
 def error_500(request: HttpRequest) -> HttpResponse:
