@@ -29,7 +29,13 @@ PUBLIC_NAMES = {
 API_PREFIX = "/api/v1/"
 API_PUBLIC_PATHS = {"/api/v1/health", "/api/v1/openapi.json", "/api/v1/docs"}
 
-_SAMPLE = {"int": "1", "slug": "sample", "str": "sample", "uuid": "00000000-0000-0000-0000-000000000001", "path": "x"}
+_SAMPLE = {
+    "int": "1",
+    "slug": "sample",
+    "str": "sample",
+    "uuid": "00000000-0000-0000-0000-000000000001",
+    "path": "x",
+}
 
 
 def _concrete(route: str) -> str:
@@ -45,7 +51,9 @@ def _concrete(route: str) -> str:
     return route.replace("^", "").replace("$", "").replace("\\", "")
 
 
-def walk(resolver: URLResolver | None = None, prefix: str = "/", namespace: str = "") -> Iterator[tuple[str, str]]:
+def walk(
+    resolver: URLResolver | None = None, prefix: str = "/", namespace: str = ""
+) -> Iterator[tuple[str, str]]:
     resolver = resolver or get_resolver()
     for entry in resolver.url_patterns:
         route = str(entry.pattern)
@@ -77,10 +85,14 @@ def test_signed_out_visitor_is_sent_to_sign_in(path: str, name: str) -> None:
         if path.rstrip("/") in API_PUBLIC_PATHS or path in API_PUBLIC_PATHS:
             assert response.status_code < 500
         else:
-            assert response.status_code in {401, 404, 405}, f"{path} answered {response.status_code} signed out"
+            assert response.status_code in {401, 404, 405}, (
+                f"{path} answered {response.status_code} signed out"
+            )
         return
     if name in PUBLIC_NAMES:
         assert response.status_code < 500, f"public page {path} answered {response.status_code}"
         return
-    assert response.status_code == 302, f"{path} ({name}) answered {response.status_code} to a signed-out visitor"
+    assert response.status_code == 302, (
+        f"{path} ({name}) answered {response.status_code} to a signed-out visitor"
+    )
     assert response["Location"].startswith(reverse("accounts:sign-in")), f"{path} redirected elsewhere"

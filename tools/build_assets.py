@@ -39,7 +39,9 @@ def main() -> int:
         return 1
     (TARGET / "govuk-frontend.min.css").write_text(css, encoding="utf-8")
     js = (SOURCE / "govuk-frontend.min.js").read_text(encoding="utf-8")
-    (TARGET / "govuk-frontend.min.js").write_text(re.sub(r"//# sourceMappingURL=\S+", "", js), encoding="utf-8")
+    (TARGET / "govuk-frontend.min.js").write_text(
+        re.sub(r"//# sourceMappingURL=\S+", "", js), encoding="utf-8"
+    )
     print(f"built {TARGET.relative_to(ROOT)}")
     return 0
 

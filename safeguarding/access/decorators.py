@@ -17,10 +17,16 @@ from safeguarding.access.permissions import holds, requires_two_factor
 View = Callable[..., HttpResponse]
 
 
+def is_two_factor_verified(user: Any) -> bool:
+    """True when this session was signed in with a second factor (django-otp's OTPMiddleware sets this)."""
+    check = getattr(user, "is_verified", None)
+    return bool(check()) if callable(check) else False
+
+
 def two_factor_redirect(request: HttpRequest) -> HttpResponse | None:
     """Where to send someone who must prove two-factor sign-in first; None when they already have."""
     user: Any = request.user
-    if user.is_verified():
+    if is_two_factor_verified(user):
         return None
     from safeguarding.accounts.services.two_factor import has_two_factor
 

@@ -14,7 +14,9 @@ class BreakGlassGrantQuerySet(models.QuerySet["BreakGlassGrant"]):
 
 
 class BreakGlassGrant(models.Model):
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="break_glass_grants")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="break_glass_grants"
+    )
     content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT)
     object_id = models.CharField(max_length=64)
     permission = models.CharField(max_length=60)
@@ -34,17 +36,20 @@ class BreakGlassGrant(models.Model):
     class Meta:
         ordering = ["-granted_at"]
         indexes = [
-            models.Index(fields=["user", "content_type", "object_id", "expires_at"], name="breakglass_lookup_idx"),
+            models.Index(
+                fields=["user", "content_type", "object_id", "expires_at"], name="breakglass_lookup_idx"
+            ),
             models.Index(fields=["reviewed_at"], name="breakglass_review_idx"),
         ]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(expires_at__gt=models.F("granted_at")), name="breakglass_expires_after_grant"
+                condition=models.Q(expires_at__gt=models.F("granted_at")),
+                name="breakglass_expires_after_grant",
             )
         ]
 
     def __str__(self) -> str:
-        return f"{self.user} -> {self.content_type.model} {self.object_id} until {self.expires_at:%Y-%m-%d %H:%M}"
+        return f"{self.user} -> {self.content_type.model} {self.object_id}, until {self.expires_at:%H:%M}"
 
     @property
     def in_force(self) -> bool:

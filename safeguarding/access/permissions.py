@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.db import models
 from django.db.models import Q
 from django.http import Http404
@@ -68,7 +68,9 @@ def held_grants(user: Any) -> list[HeldGrant]:
         if role is None:
             continue
         for grant in role.grants:
-            grants.append(HeldGrant(grant.permission, grant.scope, membership.agency_id, membership.team_id, role.code))
+            grants.append(
+                HeldGrant(grant.permission, grant.scope, membership.agency_id, membership.team_id, role.code)
+            )
     setattr(user, _CACHE_ATTR, grants)
     return grants
 
@@ -147,7 +149,7 @@ def get_for_user(
     queryset = model if isinstance(model, models.QuerySet) else model._default_manager.all()
     try:
         obj = visible_to(user, queryset, view_permission).get(pk=pk)
-    except (queryset.model.DoesNotExist, ValueError, TypeError) as exc:
+    except (ObjectDoesNotExist, ValueError, TypeError) as exc:
         if _may_break_glass_into(user, queryset, pk, view_permission):
             raise OutOfScope(queryset.model, pk, view_permission) from exc
         raise Http404("No such record, or not one you may see") from exc

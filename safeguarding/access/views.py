@@ -39,12 +39,18 @@ def break_glass(request: HttpRequest, model_label: str, pk: str) -> HttpResponse
     if request.method == "POST" and form.is_valid():
         try:
             break_glass_open(
-                user=request.user, obj=obj, permission=permission, reason=form.cleaned_data["reason"], request=request
+                user=request.user,
+                obj=obj,
+                permission=permission,
+                reason=form.cleaned_data["reason"],
+                request=request,
             )
         except ValidationError as exc:
             form.add_error("reason", exc.messages[0])
         else:
-            messages.warning(request, "You have opened this record with break-glass. This use will be reviewed.")
+            messages.warning(
+                request, "You have opened this record with break-glass. This use will be reviewed."
+            )
             return HttpResponseRedirect(next_url)
     return render(
         request,
@@ -87,7 +93,9 @@ def break_glass_review_record(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, "Enter a note about this use of break-glass before marking it reviewed.")
         return redirect("access:break-glass-review")
     try:
-        break_glass_review(reviewer=request.user, grant=grant, note=form.cleaned_data["note"], request=request)
+        break_glass_review(
+            reviewer=request.user, grant=grant, note=form.cleaned_data["note"], request=request
+        )
     except (ValidationError, PermissionDenied) as exc:
         messages.error(request, str(exc.args[0] if exc.args else exc))
     else:

@@ -196,7 +196,9 @@ class Membership(TimeStampedModel):
 
     user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="memberships")
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="memberships")
-    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="memberships", null=True, blank=True)
+    team = models.ForeignKey(
+        Team, on_delete=models.PROTECT, related_name="memberships", null=True, blank=True
+    )
     role = models.CharField(max_length=40, choices=ROLE_CHOICES)
     starts_on = models.DateField(default=timezone.localdate)
     ends_on = models.DateField(

@@ -84,14 +84,22 @@ _PERMISSION_LIST = [
     Permission("referral.submit", "Front door", "Refer a worry about a child (eMARF)", identifiable=True),
     Permission("referral.view", "Front door", "See referrals and their outcomes", identifiable=True),
     Permission("contact.view", "Front door", "See contacts in the MASH", identifiable=True),
-    Permission("contact.work", "Front door", "Triage contacts and gather agency information", identifiable=True),
+    Permission(
+        "contact.work", "Front door", "Triage contacts and gather agency information", identifiable=True
+    ),
     Permission("contact.decide", "Front door", "Record the MASH decision on a contact", identifiable=True),
     # Children
     Permission("child.view", "Children", "See a child's record and journey", identifiable=True),
-    Permission("child.change", "Children", "Add and correct episodes of a child's journey", identifiable=True),
-    Permission("census.import", "Children", "Import and validate CIN census and Annex A files", identifiable=True),
+    Permission(
+        "child.change", "Children", "Add and correct episodes of a child's journey", identifiable=True
+    ),
+    Permission(
+        "census.import", "Children", "Import and validate CIN census and Annex A files", identifiable=True
+    ),
     # Performance
-    Permission("indicator.view", "Performance", "See the scorecard and indicators (small numbers suppressed)"),
+    Permission(
+        "indicator.view", "Performance", "See the scorecard and indicators (small numbers suppressed)"
+    ),
     Permission("indicator.manage", "Performance", "Define indicators, load comparators and populations"),
     Permission("datareturn.submit", "Performance", "Submit an agency's data return with narrative"),
     Permission("datareturn.approve", "Performance", "Approve agency data returns"),
@@ -116,7 +124,9 @@ _PERMISSION_LIST = [
     Permission("learning.manage", "Learning", "Run training, attendance and evaluation"),
     # Governance
     Permission("governance.view", "Governance", "See meetings, decisions, priorities and risks"),
-    Permission("governance.manage", "Governance", "Record meetings, decisions, priorities, risks and funding"),
+    Permission(
+        "governance.manage", "Governance", "Record meetings, decisions, priorities, risks and funding"
+    ),
     # Voice
     Permission("voice.view", "Voice", "See what children and families have told the partnership"),
     Permission("voice.contribute", "Voice", "Record young people's inspections and feedback"),
@@ -135,9 +145,16 @@ OWN, TEAM, AGENCY, PARTNERSHIP = Scope.OWN, Scope.TEAM, Scope.AGENCY, Scope.PART
 
 _READ_PARTNERSHIP_ASSURANCE = _g(
     PARTNERSHIP,
-    "indicator.view", "action.view", "review.view", "audit.view", "selfassessment.view",
-    "learning.view", "governance.view", "voice.view", "report.view",
-)  # fmt: skip
+    "indicator.view",
+    "action.view",
+    "review.view",
+    "audit.view",
+    "selfassessment.view",
+    "learning.view",
+    "governance.view",
+    "voice.view",
+    "report.view",
+)
 
 _BUSINESS_UNIT = (
     *_g(PARTNERSHIP, "agency.view", "agency.change", "agency.create", "people.manage", "roles.view"),
@@ -145,11 +162,19 @@ _BUSINESS_UNIT = (
     *_READ_PARTNERSHIP_ASSURANCE,
     *_g(
         PARTNERSHIP,
-        "indicator.manage", "datareturn.approve", "action.update", "action.manage", "review.manage",
-        "audit.manage", "selfassessment.manage", "learning.manage", "governance.manage",
-        "voice.contribute", "report.build",
+        "indicator.manage",
+        "datareturn.approve",
+        "action.update",
+        "action.manage",
+        "review.manage",
+        "audit.manage",
+        "selfassessment.manage",
+        "learning.manage",
+        "governance.manage",
+        "voice.contribute",
+        "report.build",
     ),
-)  # fmt: skip
+)
 
 _ROLE_LIST = [
     Role(
@@ -214,7 +239,10 @@ _ROLE_LIST = [
         "subgroup_chair",
         "Subgroup chair",
         "Chairs a subgroup of the partnership: its meetings, actions, and the evidence it scrutinises.",
-        (*_READ_PARTNERSHIP_ASSURANCE, *_g(PARTNERSHIP, "action.update", "action.manage", "governance.manage")),
+        (
+            *_READ_PARTNERSHIP_ASSURANCE,
+            *_g(PARTNERSHIP, "action.update", "action.manage", "governance.manage"),
+        ),
     ),
     Role(
         "subgroup_member",
@@ -263,10 +291,15 @@ _ROLE_LIST = [
         "Keeps the platform running: accounts, lockouts, the calendar. Sees no case material.",
         _g(
             PARTNERSHIP,
-            "agency.view", "agency.change", "agency.create", "people.manage", "roles.view",
-            "lockout.manage", "calendar.manage",
+            "agency.view",
+            "agency.change",
+            "agency.create",
+            "people.manage",
+            "roles.view",
+            "lockout.manage",
+            "calendar.manage",
         ),
-    ),  # fmt: skip
+    ),
 ]
 ROLES: dict[str, Role] = {r.code: r for r in _ROLE_LIST}
 ROLE_CHOICES: list[tuple[str, str]] = [(r.code, r.name) for r in _ROLE_LIST]

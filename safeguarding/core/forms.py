@@ -27,7 +27,7 @@ class GovukFormMixin:
     fields: dict[str, forms.Field]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[call-arg]
+        super().__init__(*args, **kwargs)
         for field in self.fields.values():
             for widget_type, css in _WIDGET_CLASSES:
                 if isinstance(field.widget, widget_type):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import models
+from simple_history.models import HistoricalRecords
 
 
 class TimeStampedModel(models.Model):
@@ -13,3 +14,31 @@ class TimeStampedModel(models.Model):
 
     class Meta:
         abstract = True
+
+
+class LocalClosureDay(TimeStampedModel):
+    """A weekday the partnership's offices are closed although it is not an England bank holiday.
+
+    Statutory clocks skip it like a bank holiday (core.calendar). The business unit keeps the table
+    (core.services: closure_day_add, closure_day_remove); every change keeps its history and is logged.
+    """
+
+    date = models.DateField(help_text="The day the offices are closed")
+    reason = models.CharField(max_length=200, help_text="Why the offices are closed, as staff would say it")
+    added_by = models.ForeignKey(
+        "accounts.User", on_delete=models.PROTECT, related_name="+", help_text="Who added the day"
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["date"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["date"],
+                name="localclosureday_date_unique",
+                violation_error_message="This date is already a local closure day.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.date:%A} {self.date.day} {self.date:%B %Y}: {self.reason}"

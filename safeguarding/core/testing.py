@@ -22,7 +22,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from safeguarding.accounts.models import Agency, Membership, Team, User
 
-TEST_PASSWORD = "correct horse battery staple 42"
+TEST_PASSWORD = "correct horse battery staple 42"  # noqa: S105  (test accounts only)
 _sequence = itertools.count(1)
 
 
@@ -38,11 +38,16 @@ def make_team(agency: Agency, **fields: Any) -> Team:
     return Team.objects.create(agency=agency, name=fields.pop("name", f"Team {n}"), **fields)
 
 
-def make_user(role: str | None = None, agency: Agency | None = None, team: Team | None = None, **fields: Any) -> User:
+def make_user(
+    role: str | None = None, agency: Agency | None = None, team: Team | None = None, **fields: Any
+) -> User:
     n = next(_sequence)
     email = fields.pop("email", f"person{n}@example.org")
     user = User.objects.create_user(
-        email, password=fields.pop("password", TEST_PASSWORD), full_name=fields.pop("full_name", f"Person {n}"), **fields
+        email,
+        password=fields.pop("password", TEST_PASSWORD),
+        full_name=fields.pop("full_name", f"Person {n}"),
+        **fields,
     )
     if role is not None:
         Membership.objects.create(user=user, agency=agency or make_agency(), team=team, role=role)
@@ -91,10 +96,20 @@ def make_personas() -> Personas:
         agency_b=agency_b,
         business_unit=business_unit,
         team_a=team_a,
-        a_worker=make_user("agency_safeguarding_lead", agency_a, full_name="Ada Worker", email="a.worker@example.org"),
+        a_worker=make_user(
+            "agency_safeguarding_lead", agency_a, full_name="Ada Worker", email="a.worker@example.org"
+        ),
         a_readonly=make_user("referrer", agency_a, full_name="Alan Reader", email="a.reader@example.org"),
-        b_worker=make_user("agency_safeguarding_lead", agency_b, full_name="Bea Worker", email="b.worker@example.org"),
-        bu_officer=make_user("business_unit_officer", business_unit, full_name="Omar Officer", email="bu.officer@example.org"),
-        bu_manager=make_user("business_unit_manager", business_unit, full_name="Mina Manager", email="bu.manager@example.org"),
-        sysadmin=make_user("system_administrator", business_unit, full_name="Sam Admin", email="sysadmin@example.org"),
+        b_worker=make_user(
+            "agency_safeguarding_lead", agency_b, full_name="Bea Worker", email="b.worker@example.org"
+        ),
+        bu_officer=make_user(
+            "business_unit_officer", business_unit, full_name="Omar Officer", email="bu.officer@example.org"
+        ),
+        bu_manager=make_user(
+            "business_unit_manager", business_unit, full_name="Mina Manager", email="bu.manager@example.org"
+        ),
+        sysadmin=make_user(
+            "system_administrator", business_unit, full_name="Sam Admin", email="sysadmin@example.org"
+        ),
     )

@@ -63,7 +63,12 @@ def cookies(request: HttpRequest) -> HttpResponse:
             target = "/"
         response = HttpResponseRedirect(target)
         response.set_cookie(
-            COOKIE_ACK, "yes", max_age=365 * 24 * 3600, samesite="Lax", secure=request.is_secure(), httponly=True
+            COOKIE_ACK,
+            "yes",
+            max_age=365 * 24 * 3600,
+            samesite="Lax",
+            secure=request.is_secure(),
+            httponly=True,
         )
         return response
     return render(request, "core/cookies.html", {"page_title": "Cookies"})

@@ -92,6 +92,7 @@ def assert_accessible(page: Page) -> None:
     results = Axe().run(page, options=AXE_OPTIONS)
     violations = results.response.get("violations", [])
     summary = "\n".join(
-        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}" for v in violations
+        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
+        for v in violations
     )
     assert not violations, f"{page.url} has accessibility violations:\n{summary}"

@@ -24,7 +24,9 @@ def test_break_glass_form_asks_reason_and_opens(personas: Personas) -> None:
     page = client.get(_url(personas))
     assert page.status_code == 200
     assert personas.agency_a.name not in page.content.decode()  # nothing of the record before the reason
-    short = client.post(_url(personas), {"reason": "need it", "permission": "agency.view", "next": "/account/"})
+    short = client.post(
+        _url(personas), {"reason": "need it", "permission": "agency.view", "next": "/account/"}
+    )
     assert short.status_code == 200
     assert "Give the reason in at least 20 characters" in short.content.decode()
     assert not BreakGlassGrant.objects.exists()
@@ -41,14 +43,21 @@ def test_break_glass_refused_for_roles_without_it(personas: Personas) -> None:
 def test_break_glass_offsite_next_is_ignored(personas: Personas) -> None:
     client = personas.client("b_worker")
     url = reverse("access:break-glass", args=["accounts.agency", personas.agency_a.pk])
-    response = client.post(url, {"reason": REASON, "permission": "agency.view", "next": "https://evil.example/"})
+    response = client.post(
+        url, {"reason": REASON, "permission": "agency.view", "next": "https://evil.example/"}
+    )
     assert response["Location"] == "/"
 
 
 def test_break_glass_unknown_model_or_permission_is_404(personas: Personas) -> None:
     client = personas.client("b_worker")
     assert client.get(reverse("access:break-glass", args=["nope.thing", 1])).status_code == 404
-    assert client.get(reverse("access:break-glass", args=["accounts.user", 1]) + "?permission=agency.view").status_code == 404
+    assert (
+        client.get(
+            reverse("access:break-glass", args=["accounts.user", 1]) + "?permission=agency.view"
+        ).status_code
+        == 404
+    )
 
 
 def test_break_glass_signed_out_redirects(personas: Personas) -> None:
@@ -58,7 +67,9 @@ def test_break_glass_signed_out_redirects(personas: Personas) -> None:
 
 
 def test_review_list_and_review(personas: Personas) -> None:
-    grant = break_glass_open(user=personas.b_worker, obj=personas.agency_a, permission="agency.view", reason=REASON)
+    grant = break_glass_open(
+        user=personas.b_worker, obj=personas.agency_a, permission="agency.view", reason=REASON
+    )
     manager = personas.client("bu_manager")
     home = manager.get(reverse("core:home")).content.decode()
     assert "Break-glass uses to review" in home
@@ -76,7 +87,9 @@ def test_review_list_and_review(personas: Personas) -> None:
 
 
 def test_review_pages_permissions(personas: Personas) -> None:
-    grant = break_glass_open(user=personas.b_worker, obj=personas.agency_a, permission="agency.view", reason=REASON)
+    grant = break_glass_open(
+        user=personas.b_worker, obj=personas.agency_a, permission="agency.view", reason=REASON
+    )
     for name in ("a_worker", "bu_officer", "sysadmin"):
         assert personas.client(name).get(reverse("access:break-glass-review")).status_code == 403
     manager = personas.client("bu_manager")

@@ -33,7 +33,7 @@ def totp_enrolment_start(*, user: User) -> TOTPDevice:
 
 
 def totp_enrolment_confirm(*, user: User, device: TOTPDevice, token: str) -> list[str] | None:
-    """Confirm the new authenticator with a code from the app; returns new recovery codes, or None if wrong."""
+    """Confirm a new authenticator with a code from the app: new recovery codes, or None if wrong."""
     if device.user_id != user.pk or device.confirmed:
         return None
     if not device.verify_token(token.strip().replace(" ", "")):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.conf import settings
 from django.test import Client
@@ -20,8 +22,10 @@ def _code(device: TOTPDevice) -> str:
     return f"{totp.token():06d}"
 
 
-def _post_sign_in(client: Client, email: str, password: str = TEST_PASSWORD, next_url: str = "") -> object:
-    return client.post(reverse("accounts:sign-in"), {"username": email, "password": password, "next": next_url})
+def _post_sign_in(client: Client, email: str, password: str = TEST_PASSWORD, next_url: str = "") -> Any:
+    return client.post(
+        reverse("accounts:sign-in"), {"username": email, "password": password, "next": next_url}
+    )
 
 
 def test_sign_in_with_email_any_case_reaches_home() -> None:
@@ -80,7 +84,9 @@ def test_two_factor_step_before_signed_in(settings: object) -> None:
     assert response["Location"].startswith(reverse("accounts:two-factor"))
     # Not signed in yet: home still redirects to sign-in.
     assert client.get(reverse("core:home"))["Location"].startswith(reverse("accounts:sign-in"))
-    wrong = client.post(reverse("accounts:two-factor"), {"code": "000000" if _code(device) != "000000" else "111111"})
+    wrong = client.post(
+        reverse("accounts:two-factor"), {"code": "000000" if _code(device) != "000000" else "111111"}
+    )
     assert "The code is not right" in wrong.content.decode()
     response = client.post(reverse("accounts:two-factor"), {"code": _code(device)})
     assert response.status_code == 302

@@ -16,7 +16,7 @@ import qrcode
 import qrcode.image.svg
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import BACKEND_SESSION_KEY, login, logout
+from django.contrib.auth import login, logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -31,6 +31,7 @@ from django_otp import login as otp_login
 from django_otp import match_token
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from safeguarding.access.decorators import is_two_factor_verified
 from safeguarding.accounts.forms.auth import CodeForm, RecoveryCodeForm, SignInForm
 from safeguarding.accounts.models import User
 from safeguarding.accounts.services import two_factor
@@ -85,11 +86,11 @@ def sign_in(request: HttpRequest) -> HttpResponse:
         return HttpResponseRedirect(next_url)
     form = SignInForm(request, data=request.POST or None)
     if request.method == "POST" and form.is_valid():
-        user: User = form.get_user()  # type: ignore[assignment]
+        user: Any = form.get_user()
         if two_factor.has_two_factor(user):
             request.session.cycle_key()
             request.session[PENDING_USER] = user.pk
-            request.session[PENDING_BACKEND] = user.backend  # type: ignore[attr-defined]
+            request.session[PENDING_BACKEND] = user.backend
             request.session[PENDING_SINCE] = time.time()
             request.session[PENDING_ATTEMPTS] = 0
             return redirect(_with_next(reverse("accounts:two-factor"), next_url))
@@ -105,7 +106,12 @@ def sign_in(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "accounts/sign_in.html",
-        {"page_title": "Sign in", "form": form, "next": next_url, "idle_minutes": settings.IDLE_TIMEOUT_MINUTES},
+        {
+            "page_title": "Sign in",
+            "form": form,
+            "next": next_url,
+            "idle_minutes": settings.IDLE_TIMEOUT_MINUTES,
+        },
     )
 
 
@@ -120,7 +126,7 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
     if user is None:
         messages.info(request, "Your sign-in took too long. Sign in again.")
         return redirect(_with_next(reverse("accounts:sign-in"), next_url))
-    if request.user.is_authenticated and request.user.is_verified():  # type: ignore[union-attr]
+    if request.user.is_authenticated and is_two_factor_verified(request.user):
         return HttpResponseRedirect(next_url)
     use_recovery = request.GET.get("method") == "recovery" or request.POST.get("method") == "recovery"
     form: GovukFormMixin = (RecoveryCodeForm if use_recovery else CodeForm)(request.POST or None)
@@ -145,9 +151,7 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
                 logout(request)
             messages.error(request, "Too many wrong codes. Sign in again.")
             return redirect(reverse("accounts:sign-in"))
-        form.add_error(
-            "code", "The code is not right. Check your app, wait a few seconds, and try again."
-        )  # type: ignore[attr-defined]
+        form.add_error("code", "The code is not right. Check your app, wait a few seconds, and try again.")  # type: ignore[attr-defined]
     return render(
         request,
         "accounts/two_factor_verify.html",
@@ -177,7 +181,9 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
             otp_login(request, device)
             request.session[RECOVERY_CODES_TO_SHOW] = codes
             return redirect(_with_next(reverse("accounts:recovery-codes"), next_url))
-        form.add_error("code", "The code is not right. Scan the QR code again or check the time on your phone.")
+        form.add_error(
+            "code", "The code is not right. Scan the QR code again or check the time on your phone."
+        )
     secret = base64.b32encode(device.bin_key).decode("ascii").rstrip("=")
     return render(
         request,
@@ -311,4 +317,6 @@ def password_reset_sent(request: HttpRequest) -> HttpResponse:
 @login_not_required
 @require_GET
 def password_reset_done(request: HttpRequest) -> HttpResponse:
-    return render(request, "accounts/password_reset_done.html", {"page_title": "Your password has been reset"})
+    return render(
+        request, "accounts/password_reset_done.html", {"page_title": "Your password has been reset"}
+    )
