@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "safeguarding.access",
     "safeguarding.accesslog",
     "safeguarding.api",
+    "safeguarding.demo",
 ]
 
 MIDDLEWARE = [
@@ -185,7 +186,10 @@ if PRODUCTION:
     SECURE_SSL_REDIRECT = env_bool("SAFEGUARDING_SSL_REDIRECT", default=True)
     SECURE_HSTS_SECONDS = env_int("SAFEGUARDING_HSTS_SECONDS", 31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-    SECURE_HSTS_PRELOAD = env_bool("SAFEGUARDING_HSTS_PRELOAD", default=False)
+    SECURE_HSTS_PRELOAD = env_bool("SAFEGUARDING_HSTS_PRELOAD", default=True)
+    if not SECURE_HSTS_PRELOAD:
+        # An operator who chose not to preload has decided; don't warn on every deploy check.
+        SILENCED_SYSTEM_CHECKS = ["security.W021"]
     if env_bool("SAFEGUARDING_BEHIND_PROXY", default=False):
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SESSION_COOKIE_NAME = "__Host-sessionid"

@@ -1,0 +1,109 @@
+"""Security headers on every response, the production settings' deploy check, and two-factor gating."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.test import Client, RequestFactory
+from django_otp.middleware import OTPMiddleware
+
+from safeguarding.access.decorators import permission_required
+from safeguarding.core.testing import give_two_factor, make_user, sign_in
+
+ROOT = Path(__file__).resolve().parents[3]
+pytestmark = pytest.mark.django_db
+
+
+def test_security_headers_on_pages() -> None:
+    response = Client().get("/account/sign-in/")
+    assert response.status_code == 200
+    csp = response["Content-Security-Policy"]
+    assert "default-src 'self'" in csp
+    assert "script-src 'self' 'nonce-" in csp
+    assert "frame-ancestors 'none'" in csp
+    assert "unsafe-inline" not in csp
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Referrer-Policy"] == "same-origin"
+    assert "camera=()" in response["Permissions-Policy"]
+    assert len(response["X-Request-ID"]) >= 8
+
+
+def test_signed_in_pages_are_not_cached() -> None:
+    client = sign_in(Client(), make_user("subgroup_member"))
+    assert "no-store" in client.get("/")["Cache-Control"]
+
+
+def test_production_settings_pass_the_deploy_check() -> None:
+    env = {
+        **os.environ,
+        "SAFEGUARDING_MODE": "production",
+        "SAFEGUARDING_SECRET_KEY": secrets.token_urlsafe(64),
+        "SAFEGUARDING_ALLOWED_HOSTS": "safeguarding.example.org",
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+    }
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_production_refuses_to_start_without_a_secret_key() -> None:
+    env = {**os.environ, "SAFEGUARDING_MODE": "production", "SAFEGUARDING_ALLOWED_HOSTS": "x.example.org"}
+    env.pop("SAFEGUARDING_SECRET_KEY", None)
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode != 0
+    assert "SAFEGUARDING_SECRET_KEY" in result.stderr
+
+
+def _request(user: object) -> HttpRequest:
+    request = RequestFactory().get("/children/1/")
+    request.user = user  # type: ignore[assignment]
+    request.session = {}  # type: ignore[assignment]
+    OTPMiddleware(lambda r: HttpResponse())(request)
+    return request
+
+
+@permission_required("child.view")
+def _child_page(request: HttpRequest) -> HttpResponse:
+    return HttpResponse("a child's record")
+
+
+def test_identifiable_permission_needs_two_factor_first() -> None:
+    practitioner = make_user("mash_practitioner")
+    response = _child_page(_request(practitioner))
+    assert response.status_code == 302
+    assert response["Location"].startswith("/account/two-factor/set-up/?next=%2Fchildren%2F1%2F")
+    give_two_factor(practitioner)
+    response = _child_page(_request(practitioner))
+    assert response["Location"].startswith("/account/sign-in/code/?next=")
+
+
+def test_identifiable_permission_opens_after_two_factor() -> None:
+    practitioner = make_user("mash_practitioner")
+    client = sign_in(Client(), practitioner, two_factor=True)
+    request = _request(practitioner)
+    request.session = client.session
+    OTPMiddleware(lambda r: HttpResponse())(request)
+    assert _child_page(request).content == b"a child's record"
+
+
+def test_permission_required_refuses_roles_without_it() -> None:
+    with pytest.raises(PermissionDenied):
+        _child_page(_request(make_user("subgroup_member")))
