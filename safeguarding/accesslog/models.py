@@ -4,7 +4,11 @@ data, per sign-in (and failed sign-in), and per change.
 Each row freezes who acted (name, email, roles and agencies as they were at the time), so later changes
 to people never rewrite history. Each row's hash covers its content and the previous row's hash, so an
 altered or removed row breaks the chain (`safeguarding accesslog verify`). Updates and deletes are refused
-by the model and by database triggers (migration 0002).
+by the model, its queryset and by database triggers (triggers.py, installed by migration 0002).
+
+On SQLite, a migration that alters this table may rebuild it (create a copy, drop the old one), and the
+triggers go with the old table: such a migration must install them again with `triggers.install`.
+test_triggers.py fails if a migration leaves the table without them.
 """
 
 from __future__ import annotations
@@ -18,6 +22,19 @@ from django.utils import timezone
 
 class AppendOnlyError(RuntimeError):
     """Raised when code tries to change or delete a logged event."""
+
+
+class AccessEventQuerySet(models.QuerySet["AccessEvent"]):
+    """Reads as usual; bulk changes are refused here before the database triggers would refuse them."""
+
+    def update(self, **kwargs: Any) -> int:
+        raise AppendOnlyError("Access events cannot be changed")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise AppendOnlyError("Access events cannot be deleted")
+
+    def bulk_update(self, objs: Any, fields: Any, batch_size: int | None = None) -> int:
+        raise AppendOnlyError("Access events cannot be changed")
 
 
 class AccessEvent(models.Model):
@@ -38,7 +55,11 @@ class AccessEvent(models.Model):
 
     occurred_at = models.DateTimeField(default=timezone.now, db_index=True)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.DO_NOTHING, null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.DO_NOTHING,
+        null=True,
+        blank=True,
+        related_name="+",
         db_constraint=False,
     )
     actor_name = models.CharField(max_length=200, blank=True)
@@ -57,10 +78,14 @@ class AccessEvent(models.Model):
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)
 
+    objects = AccessEventQuerySet.as_manager()
+
     class Meta:
         ordering = ["-id"]
         indexes = [
-            models.Index(fields=["subject_type", "subject_id", "occurred_at"], name="accessevent_subject_idx"),
+            models.Index(
+                fields=["subject_type", "subject_id", "occurred_at"], name="accessevent_subject_idx"
+            ),
             models.Index(fields=["actor", "occurred_at"], name="accessevent_actor_idx"),
             models.Index(fields=["action", "occurred_at"], name="accessevent_action_idx"),
         ]
@@ -75,3 +100,10 @@ class AccessEvent(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise AppendOnlyError("Access events cannot be deleted")
+
+    @property
+    def details_text(self) -> str:
+        """The details as one readable line, for the log's pages ("" when there are none)."""
+        if not isinstance(self.details, dict):
+            return str(self.details or "")
+        return "; ".join(f"{key}: {value}" for key, value in sorted(self.details.items()))

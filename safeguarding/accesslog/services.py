@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import hashlib
-from datetime import UTC
+import ipaddress
 import json
+from datetime import UTC
 from typing import Any
 
 from django.db import connection, models, transaction
@@ -28,7 +29,7 @@ def event_hash(event: AccessEvent) -> str:
         "actor_roles": event.actor_roles,
         "actor_agencies": event.actor_agencies,
         "request_id": event.request_id,
-        "ip_address": event.ip_address,
+        "ip_address": canonical_ip(event.ip_address),
         "action": event.action,
         "subject_type": event.subject_type,
         "subject_id": event.subject_id,
@@ -91,9 +92,37 @@ def access_event_record(
 
 
 def client_ip(request: HttpRequest) -> str | None:
-    """The client's address as Django sees it (a trusted proxy must set REMOTE_ADDR correctly)."""
-    address = request.META.get("REMOTE_ADDR") or None
+    """The client's address as Django sees it (a trusted proxy must set REMOTE_ADDR correctly).
+
+    Anything that is not an IP address (a server on a Unix socket may pass an empty or odd value) is
+    recorded as no address rather than refused by the database.
+    """
+    # A link-local IPv6 address may carry a zone ("fe80::1%eth0"), which PostgreSQL's inet type refuses.
+    address = (request.META.get("REMOTE_ADDR") or "").split("%", 1)[0]
+    try:
+        ipaddress.ip_address(address)
+    except ValueError:
+        return None
     return address
+
+
+def canonical_ip(address: str | None) -> str | None:
+    """One spelling per address for hashing: databases and Python versions write IPv6 differently.
+
+    PostgreSQL's inet type hands back its own compressed form, and Python 3.13 changed how it prints
+    IPv4-mapped IPv6 addresses, so the hash covers a form spelled out here: dotted IPv4, or all eight
+    IPv6 groups as four lower-case hex digits.
+    """
+    if not address:
+        return None
+    try:
+        parsed = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if parsed.version == 4:
+        return str(parsed)
+    number = int(parsed)
+    return ":".join(f"{(number >> shift) & 0xFFFF:04x}" for shift in range(112, -16, -16))
 
 
 def _frozen_roles(user: Any) -> tuple[str, str]:

@@ -77,8 +77,9 @@ _PERMISSION_LIST = [
     Permission("roles.view", "Administration", "Read the role catalogue"),
     Permission("lockout.manage", "Administration", "Unlock accounts locked after failed sign-ins"),
     Permission("calendar.manage", "Administration", "Edit local closure days used by the working-day clocks"),
-    Permission("accesslog.view", "Administration", "Read the access log: who viewed or changed what"),
-    Permission("accesslog.export", "Administration", "Export the access log as CSV"),
+    # The log names the records people opened (a child's name among them), so it is identifiable itself.
+    Permission("accesslog.view", "Administration", "Read the access log: who viewed or changed what", True),
+    Permission("accesslog.export", "Administration", "Export the access log as CSV", identifiable=True),
     Permission("breakglass.review", "Administration", "Review break-glass access to records"),
     # Front door
     Permission("referral.submit", "Front door", "Refer a worry about a child (eMARF)", identifiable=True),

@@ -5,6 +5,7 @@
     safeguarding seed --scale N --seed S    generate a synthetic partnership
     safeguarding clock --list | NAME START  statutory clocks
     safeguarding accesslog verify           re-compute the access log's hash chain
+    safeguarding accesslog triggers         check (or --install) the append-only database triggers
     safeguarding token create EMAIL --agency CODE
     safeguarding demo-otp EMAIL             (demo mode only) the current two-factor code
 

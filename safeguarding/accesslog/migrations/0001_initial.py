@@ -7,7 +7,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -16,29 +15,76 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='AccessEvent',
+            name="AccessEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('occurred_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now)),
-                ('actor_name', models.CharField(blank=True, max_length=200)),
-                ('actor_email', models.CharField(blank=True, max_length=254)),
-                ('actor_roles', models.CharField(blank=True, help_text='Roles held at the time, frozen', max_length=500)),
-                ('actor_agencies', models.CharField(blank=True, help_text='Agencies at the time, frozen', max_length=500)),
-                ('request_id', models.CharField(blank=True, max_length=64)),
-                ('ip_address', models.GenericIPAddressField(blank=True, null=True)),
-                ('action', models.CharField(choices=[('view', 'Viewed'), ('list', 'Listed'), ('search', 'Searched'), ('export', 'Exported'), ('print', 'Printed'), ('create', 'Created'), ('change', 'Changed'), ('delete', 'Deleted'), ('sign_in', 'Signed in'), ('sign_in_failed', 'Failed to sign in'), ('sign_out', 'Signed out'), ('break_glass', 'Broke glass'), ('api_call', 'Called the API')], max_length=20)),
-                ('subject_type', models.CharField(blank=True, max_length=100)),
-                ('subject_id', models.CharField(blank=True, max_length=64)),
-                ('subject_label', models.CharField(blank=True, max_length=300)),
-                ('purpose', models.TextField(blank=True)),
-                ('details', models.JSONField(blank=True, default=dict)),
-                ('prev_hash', models.CharField(max_length=64)),
-                ('hash', models.CharField(max_length=64, unique=True)),
-                ('actor', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("occurred_at", models.DateTimeField(db_index=True, default=django.utils.timezone.now)),
+                ("actor_name", models.CharField(blank=True, max_length=200)),
+                ("actor_email", models.CharField(blank=True, max_length=254)),
+                (
+                    "actor_roles",
+                    models.CharField(blank=True, help_text="Roles held at the time, frozen", max_length=500),
+                ),
+                (
+                    "actor_agencies",
+                    models.CharField(blank=True, help_text="Agencies at the time, frozen", max_length=500),
+                ),
+                ("request_id", models.CharField(blank=True, max_length=64)),
+                ("ip_address", models.GenericIPAddressField(blank=True, null=True)),
+                (
+                    "action",
+                    models.CharField(
+                        choices=[
+                            ("view", "Viewed"),
+                            ("list", "Listed"),
+                            ("search", "Searched"),
+                            ("export", "Exported"),
+                            ("print", "Printed"),
+                            ("create", "Created"),
+                            ("change", "Changed"),
+                            ("delete", "Deleted"),
+                            ("sign_in", "Signed in"),
+                            ("sign_in_failed", "Failed to sign in"),
+                            ("sign_out", "Signed out"),
+                            ("break_glass", "Broke glass"),
+                            ("api_call", "Called the API"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("subject_type", models.CharField(blank=True, max_length=100)),
+                ("subject_id", models.CharField(blank=True, max_length=64)),
+                ("subject_label", models.CharField(blank=True, max_length=300)),
+                ("purpose", models.TextField(blank=True)),
+                ("details", models.JSONField(blank=True, default=dict)),
+                ("prev_hash", models.CharField(max_length=64)),
+                ("hash", models.CharField(max_length=64, unique=True)),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-id'],
-                'indexes': [models.Index(fields=['subject_type', 'subject_id', 'occurred_at'], name='accessevent_subject_idx'), models.Index(fields=['actor', 'occurred_at'], name='accessevent_actor_idx'), models.Index(fields=['action', 'occurred_at'], name='accessevent_action_idx')],
+                "ordering": ["-id"],
+                "indexes": [
+                    models.Index(
+                        fields=["subject_type", "subject_id", "occurred_at"], name="accessevent_subject_idx"
+                    ),
+                    models.Index(fields=["actor", "occurred_at"], name="accessevent_actor_idx"),
+                    models.Index(fields=["action", "occurred_at"], name="accessevent_action_idx"),
+                ],
             },
         ),
     ]

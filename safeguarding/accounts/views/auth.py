@@ -36,6 +36,8 @@ from safeguarding.accounts.forms.auth import CodeForm, RecoveryCodeForm, SignInF
 from safeguarding.accounts.models import User
 from safeguarding.accounts.services import two_factor
 from safeguarding.accounts.services.sessions import sign_out_everywhere
+from safeguarding.accesslog.models import AccessEvent
+from safeguarding.accesslog.services import access_event_record
 from safeguarding.core.forms import GovukFormMixin
 
 PENDING_USER = "two_factor_pending_user"
@@ -143,6 +145,14 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
                 left = two_factor.recovery_codes_left(user)
                 messages.warning(request, f"You used a recovery code. You have {left} left.")
             return HttpResponseRedirect(next_url)
+        # A wrong second factor doesn't pass through Django's failed-login signal: log it here.
+        access_event_record(
+            actor=None,
+            action=AccessEvent.Action.SIGN_IN_FAILED,
+            actor_email=user.email,
+            details={"reason": "wrong two-factor code", "recovery_code": use_recovery},
+            request=request,
+        )
         attempts = request.session.get(PENDING_ATTEMPTS, 0) + 1
         request.session[PENDING_ATTEMPTS] = attempts
         if attempts >= MAX_CODE_ATTEMPTS:
