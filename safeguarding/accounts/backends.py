@@ -30,3 +30,12 @@ class EmailBackend(ModelBackend):
         if user.check_password(password) and self.user_can_authenticate(user):
             return user
         return None
+
+
+def axes_username(request: HttpRequest, credentials: dict[str, Any] | None) -> str:
+    """The name django-axes counts failures against: the email as sign-in reads it (case-insensitive).
+
+    Without this, "Jo@x.org" and "jo@x.org" would be counted apart and the lockout could be dodged.
+    """
+    raw = (credentials or {}).get("username") or request.POST.get("username", "")
+    return str(raw).strip().lower()

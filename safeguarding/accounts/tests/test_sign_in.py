@@ -74,6 +74,32 @@ def test_lockout_after_repeated_failures_even_with_right_password() -> None:
     assert "Your account is locked" in response.content.decode()
 
 
+def test_locked_accounts_appear_on_the_administrators_home() -> None:
+    from safeguarding.core.testing import sign_in
+
+    make_user("subgroup_member", email="locked2@example.org")
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        _post_sign_in(Client(), "locked2@example.org", "nope nope nope")
+    admin = sign_in(Client(), make_user("system_administrator"))
+    page = admin.get(reverse("core:home")).content.decode()
+    assert "Accounts locked after failed sign-ins" in page
+
+
+def test_lockout_cannot_be_dodged_by_changing_capitals() -> None:
+    make_user("subgroup_member", email="caps@example.org")
+    client = Client()
+    spellings = [
+        "caps@example.org",
+        "CAPS@example.org",
+        "Caps@Example.org",
+        "cApS@example.ORG",
+        "CAPS@EXAMPLE.ORG",
+    ]
+    for spelling in spellings[: settings.AXES_FAILURE_LIMIT]:
+        _post_sign_in(client, spelling, "not the password")
+    assert _post_sign_in(client, "caps@example.org").status_code == 429
+
+
 def test_two_factor_step_before_signed_in(settings: object) -> None:
     # django-otp slows retries after a wrong code (throttling); switch that off to retry at once.
     settings.OTP_TOTP_THROTTLE_FACTOR = 0  # type: ignore[attr-defined]
