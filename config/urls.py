@@ -9,6 +9,7 @@ urlpatterns = [
     path("administration/access-log/", include("safeguarding.accesslog.urls")),
     path("access/", include("safeguarding.access.urls")),
     path("api/v1/", include("safeguarding.api.urls")),
+    path("api-tokens/", include("safeguarding.api.page_urls")),
 ]
 
 handler403 = "safeguarding.core.views.error_403"

@@ -193,7 +193,8 @@ def _path_for(model: type[models.Model], grant: HeldGrant) -> str | None:
 def _break_glass_clauses(user: Any, model: type[models.Model], permission: str) -> list[Q]:
     from safeguarding.access.models import BreakGlassGrant
 
-    if not getattr(user, "is_authenticated", False):
+    # Break-glass is a person's decision in a session; an API token acting for them never inherits it.
+    if not getattr(user, "is_authenticated", False) or not getattr(user, "break_glass_applies", True):
         return []
     content_type = ContentType.objects.get_for_model(model)
     ids = list(
