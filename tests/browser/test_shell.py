@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from safeguarding.core.testing import give_two_factor, make_personas, make_user
-from tests.browser.conftest import assert_accessible, sign_in_through_the_page
+from tests.browser.support import assert_accessible, sign_in_through_the_page, totp_code
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -34,8 +34,6 @@ def test_two_factor_sign_in_reaches_home_with_roles(page: Page) -> None:
     page.get_by_role("button", name="Sign in").click()
     expect(page.get_by_role("heading", name="Enter the code from your authenticator app")).to_be_visible()
     assert_accessible(page)
-    from tests.browser.conftest import totp_code
-
     page.get_by_label("Code from your authenticator app").fill(totp_code(device))
     page.get_by_role("button", name="Continue").click()
     expect(page.get_by_role("heading", name="What needs your attention")).to_be_visible()

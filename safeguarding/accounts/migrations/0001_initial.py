@@ -3,205 +3,528 @@
 import django.db.models.deletion
 import django.db.models.functions.text
 import django.utils.timezone
-import safeguarding.accounts.models
 import simple_history.models
 from django.conf import settings
 from django.db import migrations, models
 
+import safeguarding.accounts.models
+
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='User',
+            name="User",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('password', models.CharField(max_length=128, verbose_name='password')),
-                ('last_login', models.DateTimeField(blank=True, null=True, verbose_name='last login')),
-                ('email', models.EmailField(max_length=254, unique=True)),
-                ('full_name', models.CharField(max_length=200)),
-                ('job_title', models.CharField(blank=True, max_length=200)),
-                ('phone', models.CharField(blank=True, max_length=40)),
-                ('is_active', models.BooleanField(default=True, help_text='Deactivated people cannot sign in; their history stays.')),
-                ('date_joined', models.DateTimeField(default=django.utils.timezone.now)),
-                ('deactivated_at', models.DateTimeField(blank=True, null=True)),
-                ('session_generation', models.PositiveIntegerField(default=0)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("password", models.CharField(max_length=128, verbose_name="password")),
+                ("last_login", models.DateTimeField(blank=True, null=True, verbose_name="last login")),
+                ("email", models.EmailField(max_length=254, unique=True)),
+                ("full_name", models.CharField(max_length=200)),
+                ("job_title", models.CharField(blank=True, max_length=200)),
+                ("phone", models.CharField(blank=True, max_length=40)),
+                (
+                    "is_active",
+                    models.BooleanField(
+                        default=True, help_text="Deactivated people cannot sign in; their history stays."
+                    ),
+                ),
+                ("date_joined", models.DateTimeField(default=django.utils.timezone.now)),
+                ("deactivated_at", models.DateTimeField(blank=True, null=True)),
+                ("session_generation", models.PositiveIntegerField(default=0)),
             ],
             options={
-                'ordering': ['full_name', 'email'],
-                'constraints': [models.UniqueConstraint(django.db.models.functions.text.Lower('email'), name='user_email_unique_ci')],
+                "ordering": ["full_name", "email"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        django.db.models.functions.text.Lower("email"), name="user_email_unique_ci"
+                    )
+                ],
             },
             managers=[
-                ('objects', safeguarding.accounts.models.UserManager()),
+                ("objects", safeguarding.accounts.models.UserManager()),
             ],
         ),
         migrations.CreateModel(
-            name='Agency',
+            name="Agency",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('name', models.CharField(max_length=200)),
-                ('code', models.CharField(help_text='A short code used in references and the API, for example WMP or WALSALL-LA.', max_length=20)),
-                ('kind', models.CharField(choices=[('local_authority', 'Local authority (statutory partner)'), ('health_icb', 'Health: integrated care board (statutory partner)'), ('police', 'Police (statutory partner)'), ('school', 'School'), ('college', 'College or further education'), ('early_years', 'Early years or childcare provider'), ('gp_practice', 'GP practice (primary care)'), ('nhs_trust', 'NHS trust or healthcare provider'), ('public_health', 'Public health'), ('probation', 'Probation service'), ('youth_justice', 'Youth justice (youth offending) service'), ('housing', 'Housing provider'), ('fire', 'Fire and rescue service'), ('voluntary_faith', 'Voluntary, charity, faith or community organisation'), ('childrens_homes', "Children's home, fostering agency or supported housing"), ('adult_services', 'Adult social care'), ('cafcass', 'Cafcass (Children and Family Court Advisory and Support Service)'), ('btp', 'British Transport Police'), ('armed_forces', 'Armed forces'), ('prison', 'Prison or secure estate'), ('immigration', 'UK Visas and Immigration, Immigration Enforcement or Border Force'), ('sports', 'Sports organisation'), ('council_service', 'Other council service (licensing, tourism...)'), ('regulator', 'Regulator or watchdog (CQC, Healthwatch, coroner)'), ('business_unit', "The partnership's business unit"), ('other', 'Other')], max_length=30)),
-                ('active', models.BooleanField(default=True)),
-                ('email', models.EmailField(blank=True, max_length=254)),
-                ('phone', models.CharField(blank=True, max_length=40)),
-                ('address', models.TextField(blank=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("name", models.CharField(max_length=200)),
+                (
+                    "code",
+                    models.CharField(
+                        help_text="A short code used in references and the API, for example WMP or WALSALL-LA.",
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("local_authority", "Local authority (statutory partner)"),
+                            ("health_icb", "Health: integrated care board (statutory partner)"),
+                            ("police", "Police (statutory partner)"),
+                            ("school", "School"),
+                            ("college", "College or further education"),
+                            ("early_years", "Early years or childcare provider"),
+                            ("gp_practice", "GP practice (primary care)"),
+                            ("nhs_trust", "NHS trust or healthcare provider"),
+                            ("public_health", "Public health"),
+                            ("probation", "Probation service"),
+                            ("youth_justice", "Youth justice (youth offending) service"),
+                            ("housing", "Housing provider"),
+                            ("fire", "Fire and rescue service"),
+                            ("voluntary_faith", "Voluntary, charity, faith or community organisation"),
+                            ("childrens_homes", "Children's home, fostering agency or supported housing"),
+                            ("adult_services", "Adult social care"),
+                            ("cafcass", "Cafcass (Children and Family Court Advisory and Support Service)"),
+                            ("btp", "British Transport Police"),
+                            ("armed_forces", "Armed forces"),
+                            ("prison", "Prison or secure estate"),
+                            (
+                                "immigration",
+                                "UK Visas and Immigration, Immigration Enforcement or Border Force",
+                            ),
+                            ("sports", "Sports organisation"),
+                            ("council_service", "Other council service (licensing, tourism...)"),
+                            ("regulator", "Regulator or watchdog (CQC, Healthwatch, coroner)"),
+                            ("business_unit", "The partnership's business unit"),
+                            ("other", "Other"),
+                        ],
+                        max_length=30,
+                    ),
+                ),
+                ("active", models.BooleanField(default=True)),
+                ("email", models.EmailField(blank=True, max_length=254)),
+                ("phone", models.CharField(blank=True, max_length=40)),
+                ("address", models.TextField(blank=True)),
             ],
             options={
-                'verbose_name_plural': 'agencies',
-                'ordering': ['name'],
-                'constraints': [models.UniqueConstraint(django.db.models.functions.text.Lower('code'), name='agency_code_unique_ci'), models.UniqueConstraint(django.db.models.functions.text.Lower('name'), name='agency_name_unique_ci')],
+                "verbose_name_plural": "agencies",
+                "ordering": ["name"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        django.db.models.functions.text.Lower("code"), name="agency_code_unique_ci"
+                    ),
+                    models.UniqueConstraint(
+                        django.db.models.functions.text.Lower("name"), name="agency_name_unique_ci"
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='HistoricalAgency',
+            name="HistoricalAgency",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('created_at', models.DateTimeField(blank=True, editable=False)),
-                ('updated_at', models.DateTimeField(blank=True, editable=False)),
-                ('name', models.CharField(max_length=200)),
-                ('code', models.CharField(help_text='A short code used in references and the API, for example WMP or WALSALL-LA.', max_length=20)),
-                ('kind', models.CharField(choices=[('local_authority', 'Local authority (statutory partner)'), ('health_icb', 'Health: integrated care board (statutory partner)'), ('police', 'Police (statutory partner)'), ('school', 'School'), ('college', 'College or further education'), ('early_years', 'Early years or childcare provider'), ('gp_practice', 'GP practice (primary care)'), ('nhs_trust', 'NHS trust or healthcare provider'), ('public_health', 'Public health'), ('probation', 'Probation service'), ('youth_justice', 'Youth justice (youth offending) service'), ('housing', 'Housing provider'), ('fire', 'Fire and rescue service'), ('voluntary_faith', 'Voluntary, charity, faith or community organisation'), ('childrens_homes', "Children's home, fostering agency or supported housing"), ('adult_services', 'Adult social care'), ('cafcass', 'Cafcass (Children and Family Court Advisory and Support Service)'), ('btp', 'British Transport Police'), ('armed_forces', 'Armed forces'), ('prison', 'Prison or secure estate'), ('immigration', 'UK Visas and Immigration, Immigration Enforcement or Border Force'), ('sports', 'Sports organisation'), ('council_service', 'Other council service (licensing, tourism...)'), ('regulator', 'Regulator or watchdog (CQC, Healthwatch, coroner)'), ('business_unit', "The partnership's business unit"), ('other', 'Other')], max_length=30)),
-                ('active', models.BooleanField(default=True)),
-                ('email', models.EmailField(blank=True, max_length=254)),
-                ('phone', models.CharField(blank=True, max_length=40)),
-                ('address', models.TextField(blank=True)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID"),
+                ),
+                ("created_at", models.DateTimeField(blank=True, editable=False)),
+                ("updated_at", models.DateTimeField(blank=True, editable=False)),
+                ("name", models.CharField(max_length=200)),
+                (
+                    "code",
+                    models.CharField(
+                        help_text="A short code used in references and the API, for example WMP or WALSALL-LA.",
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("local_authority", "Local authority (statutory partner)"),
+                            ("health_icb", "Health: integrated care board (statutory partner)"),
+                            ("police", "Police (statutory partner)"),
+                            ("school", "School"),
+                            ("college", "College or further education"),
+                            ("early_years", "Early years or childcare provider"),
+                            ("gp_practice", "GP practice (primary care)"),
+                            ("nhs_trust", "NHS trust or healthcare provider"),
+                            ("public_health", "Public health"),
+                            ("probation", "Probation service"),
+                            ("youth_justice", "Youth justice (youth offending) service"),
+                            ("housing", "Housing provider"),
+                            ("fire", "Fire and rescue service"),
+                            ("voluntary_faith", "Voluntary, charity, faith or community organisation"),
+                            ("childrens_homes", "Children's home, fostering agency or supported housing"),
+                            ("adult_services", "Adult social care"),
+                            ("cafcass", "Cafcass (Children and Family Court Advisory and Support Service)"),
+                            ("btp", "British Transport Police"),
+                            ("armed_forces", "Armed forces"),
+                            ("prison", "Prison or secure estate"),
+                            (
+                                "immigration",
+                                "UK Visas and Immigration, Immigration Enforcement or Border Force",
+                            ),
+                            ("sports", "Sports organisation"),
+                            ("council_service", "Other council service (licensing, tourism...)"),
+                            ("regulator", "Regulator or watchdog (CQC, Healthwatch, coroner)"),
+                            ("business_unit", "The partnership's business unit"),
+                            ("other", "Other"),
+                        ],
+                        max_length=30,
+                    ),
+                ),
+                ("active", models.BooleanField(default=True)),
+                ("email", models.EmailField(blank=True, max_length=254)),
+                ("phone", models.CharField(blank=True, max_length=40)),
+                ("address", models.TextField(blank=True)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical agency',
-                'verbose_name_plural': 'historical agencies',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical agency",
+                "verbose_name_plural": "historical agencies",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalTeam',
+            name="HistoricalTeam",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('created_at', models.DateTimeField(blank=True, editable=False)),
-                ('updated_at', models.DateTimeField(blank=True, editable=False)),
-                ('name', models.CharField(max_length=200)),
-                ('active', models.BooleanField(default=True)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('agency', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='accounts.agency')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID"),
+                ),
+                ("created_at", models.DateTimeField(blank=True, editable=False)),
+                ("updated_at", models.DateTimeField(blank=True, editable=False)),
+                ("name", models.CharField(max_length=200)),
+                ("active", models.BooleanField(default=True)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "agency",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="accounts.agency",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical team',
-                'verbose_name_plural': 'historical teams',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical team",
+                "verbose_name_plural": "historical teams",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalUser',
+            name="HistoricalUser",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('email', models.EmailField(db_index=True, max_length=254)),
-                ('full_name', models.CharField(max_length=200)),
-                ('job_title', models.CharField(blank=True, max_length=200)),
-                ('phone', models.CharField(blank=True, max_length=40)),
-                ('is_active', models.BooleanField(default=True, help_text='Deactivated people cannot sign in; their history stays.')),
-                ('date_joined', models.DateTimeField(default=django.utils.timezone.now)),
-                ('deactivated_at', models.DateTimeField(blank=True, null=True)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID"),
+                ),
+                ("email", models.EmailField(db_index=True, max_length=254)),
+                ("full_name", models.CharField(max_length=200)),
+                ("job_title", models.CharField(blank=True, max_length=200)),
+                ("phone", models.CharField(blank=True, max_length=40)),
+                (
+                    "is_active",
+                    models.BooleanField(
+                        default=True, help_text="Deactivated people cannot sign in; their history stays."
+                    ),
+                ),
+                ("date_joined", models.DateTimeField(default=django.utils.timezone.now)),
+                ("deactivated_at", models.DateTimeField(blank=True, null=True)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical user',
-                'verbose_name_plural': 'historical users',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical user",
+                "verbose_name_plural": "historical users",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='Team',
+            name="Team",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('name', models.CharField(max_length=200)),
-                ('active', models.BooleanField(default=True)),
-                ('agency', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='teams', to='accounts.agency')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("name", models.CharField(max_length=200)),
+                ("active", models.BooleanField(default=True)),
+                (
+                    "agency",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="teams",
+                        to="accounts.agency",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['agency__name', 'name'],
+                "ordering": ["agency__name", "name"],
             },
         ),
         migrations.CreateModel(
-            name='Membership',
+            name="Membership",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('role', models.CharField(choices=[('referrer', 'Referrer'), ('agency_safeguarding_lead', 'Agency safeguarding lead'), ('mash_practitioner', 'MASH practitioner'), ('mash_manager', 'MASH manager'), ('business_unit_officer', 'Business unit officer'), ('business_unit_manager', 'Business unit manager'), ('subgroup_chair', 'Subgroup chair'), ('subgroup_member', 'Subgroup member'), ('independent_scrutineer', 'Independent scrutineer'), ('executive_member', 'Executive member'), ('auditor', 'Multi-agency auditor'), ('case_reviewer', 'Case reviewer'), ('young_peoples_representative', "Young people's representative"), ('system_administrator', 'System administrator')], max_length=40)),
-                ('starts_on', models.DateField(default=django.utils.timezone.localdate)),
-                ('ends_on', models.DateField(blank=True, help_text='The first day the role no longer applies; empty while it goes on.', null=True)),
-                ('agency', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='memberships', to='accounts.agency')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='memberships', to=settings.AUTH_USER_MODEL)),
-                ('team', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='memberships', to='accounts.team')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("referrer", "Referrer"),
+                            ("agency_safeguarding_lead", "Agency safeguarding lead"),
+                            ("mash_practitioner", "MASH practitioner"),
+                            ("mash_manager", "MASH manager"),
+                            ("business_unit_officer", "Business unit officer"),
+                            ("business_unit_manager", "Business unit manager"),
+                            ("subgroup_chair", "Subgroup chair"),
+                            ("subgroup_member", "Subgroup member"),
+                            ("independent_scrutineer", "Independent scrutineer"),
+                            ("executive_member", "Executive member"),
+                            ("auditor", "Multi-agency auditor"),
+                            ("case_reviewer", "Case reviewer"),
+                            ("young_peoples_representative", "Young people's representative"),
+                            ("system_administrator", "System administrator"),
+                        ],
+                        max_length=40,
+                    ),
+                ),
+                ("starts_on", models.DateField(default=django.utils.timezone.localdate)),
+                (
+                    "ends_on",
+                    models.DateField(
+                        blank=True,
+                        help_text="The first day the role no longer applies; empty while it goes on.",
+                        null=True,
+                    ),
+                ),
+                (
+                    "agency",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="memberships",
+                        to="accounts.agency",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="memberships",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "team",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="memberships",
+                        to="accounts.team",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['agency__name', 'role'],
+                "ordering": ["agency__name", "role"],
             },
         ),
         migrations.CreateModel(
-            name='HistoricalMembership',
+            name="HistoricalMembership",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('created_at', models.DateTimeField(blank=True, editable=False)),
-                ('updated_at', models.DateTimeField(blank=True, editable=False)),
-                ('role', models.CharField(choices=[('referrer', 'Referrer'), ('agency_safeguarding_lead', 'Agency safeguarding lead'), ('mash_practitioner', 'MASH practitioner'), ('mash_manager', 'MASH manager'), ('business_unit_officer', 'Business unit officer'), ('business_unit_manager', 'Business unit manager'), ('subgroup_chair', 'Subgroup chair'), ('subgroup_member', 'Subgroup member'), ('independent_scrutineer', 'Independent scrutineer'), ('executive_member', 'Executive member'), ('auditor', 'Multi-agency auditor'), ('case_reviewer', 'Case reviewer'), ('young_peoples_representative', "Young people's representative"), ('system_administrator', 'System administrator')], max_length=40)),
-                ('starts_on', models.DateField(default=django.utils.timezone.localdate)),
-                ('ends_on', models.DateField(blank=True, help_text='The first day the role no longer applies; empty while it goes on.', null=True)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('agency', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='accounts.agency')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('user', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('team', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='accounts.team')),
+                (
+                    "id",
+                    models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID"),
+                ),
+                ("created_at", models.DateTimeField(blank=True, editable=False)),
+                ("updated_at", models.DateTimeField(blank=True, editable=False)),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("referrer", "Referrer"),
+                            ("agency_safeguarding_lead", "Agency safeguarding lead"),
+                            ("mash_practitioner", "MASH practitioner"),
+                            ("mash_manager", "MASH manager"),
+                            ("business_unit_officer", "Business unit officer"),
+                            ("business_unit_manager", "Business unit manager"),
+                            ("subgroup_chair", "Subgroup chair"),
+                            ("subgroup_member", "Subgroup member"),
+                            ("independent_scrutineer", "Independent scrutineer"),
+                            ("executive_member", "Executive member"),
+                            ("auditor", "Multi-agency auditor"),
+                            ("case_reviewer", "Case reviewer"),
+                            ("young_peoples_representative", "Young people's representative"),
+                            ("system_administrator", "System administrator"),
+                        ],
+                        max_length=40,
+                    ),
+                ),
+                ("starts_on", models.DateField(default=django.utils.timezone.localdate)),
+                (
+                    "ends_on",
+                    models.DateField(
+                        blank=True,
+                        help_text="The first day the role no longer applies; empty while it goes on.",
+                        null=True,
+                    ),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "agency",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="accounts.agency",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "team",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="accounts.team",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical membership',
-                'verbose_name_plural': 'historical memberships',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical membership",
+                "verbose_name_plural": "historical memberships",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.AddConstraint(
-            model_name='team',
-            constraint=models.UniqueConstraint(models.F('agency'), django.db.models.functions.text.Lower('name'), name='team_name_unique_in_agency_ci'),
+            model_name="team",
+            constraint=models.UniqueConstraint(
+                models.F("agency"),
+                django.db.models.functions.text.Lower("name"),
+                name="team_name_unique_in_agency_ci",
+            ),
         ),
         migrations.AddIndex(
-            model_name='membership',
-            index=models.Index(fields=['user', 'ends_on'], name='membership_user_end_idx'),
+            model_name="membership",
+            index=models.Index(fields=["user", "ends_on"], name="membership_user_end_idx"),
         ),
         migrations.AddConstraint(
-            model_name='membership',
-            constraint=models.CheckConstraint(condition=models.Q(('ends_on__isnull', True), ('ends_on__gte', models.F('starts_on')), _connector='OR'), name='membership_ends_after_start'),
+            model_name="membership",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("ends_on__isnull", True), ("ends_on__gte", models.F("starts_on")), _connector="OR"
+                ),
+                name="membership_ends_after_start",
+            ),
         ),
     ]

@@ -32,12 +32,12 @@ from django_otp import match_token
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from safeguarding.access.decorators import is_two_factor_verified
+from safeguarding.accesslog.models import AccessEvent
+from safeguarding.accesslog.services import access_event_record
 from safeguarding.accounts.forms.auth import CodeForm, RecoveryCodeForm, SignInForm
 from safeguarding.accounts.models import User
 from safeguarding.accounts.services import two_factor
 from safeguarding.accounts.services.sessions import sign_out_everywhere
-from safeguarding.accesslog.models import AccessEvent
-from safeguarding.accesslog.services import access_event_record
 from safeguarding.core.forms import GovukFormMixin
 
 PENDING_USER = "two_factor_pending_user"

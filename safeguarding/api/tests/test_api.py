@@ -312,7 +312,6 @@ def test_methods_an_endpoint_does_not_answer_get_405(personas: Personas) -> None
     assert Client().post("/api/v1/health").status_code == 405
 
 
-
 def test_a_token_never_inherits_its_owners_break_glass(personas: Personas) -> None:
     from safeguarding.access.services import break_glass_open
 

@@ -101,7 +101,9 @@ def test_identifiable_permission_opens_after_two_factor() -> None:
     request = _request(practitioner)
     request.session = client.session
     OTPMiddleware(lambda r: HttpResponse())(request)
-    assert _child_page(request).content == b"a child's record"
+    response = _child_page(request)
+    assert isinstance(response, HttpResponse)
+    assert response.content == b"a child's record"
 
 
 def test_permission_required_refuses_roles_without_it() -> None:

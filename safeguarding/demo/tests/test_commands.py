@@ -75,7 +75,7 @@ def test_demo_otp_for_an_account_without_authenticator_says_which_need_one(setti
     settings.DEMO_MODE = True
     demo_partnership_seed()
     with pytest.raises(CommandError, match="has no authenticator") as error:
-        _demo_otp("bu.manager@demo.example.org")
+        _demo_otp("bu.officer@demo.example.org")
     assert MASH_MANAGER in str(error.value)
     assert error.value.returncode == 1
 
@@ -115,7 +115,7 @@ def _printed_sign_in(output: str, email: str) -> tuple[str, str]:
 @pytest.mark.django_db
 def test_printed_password_signs_in_a_role_without_two_factor(settings: Any) -> None:
     settings.DEMO_MODE = True
-    email, password = _printed_sign_in(_run_demo_without_serving(), "bu.manager@demo.example.org")
+    email, password = _printed_sign_in(_run_demo_without_serving(), "bu.officer@demo.example.org")
     client = Client()
     response = client.post(reverse("accounts:sign-in"), {"username": email, "password": password})
     assert response.status_code == 302

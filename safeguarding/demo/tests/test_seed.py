@@ -142,7 +142,7 @@ def test_demo_sign_ins_reaching_identifiable_data_have_a_confirmed_authenticator
         user = User.objects.get(email=sign_in.email)
         assert user.roles_grant_identifiable is sign_in.needs_code
     assert {"mash.manager@demo.example.org", "referrer@demo.example.org"} <= with_device
-    assert "bu.manager@demo.example.org" not in with_device
+    assert "bu.officer@demo.example.org" not in with_device
 
 
 def test_seeding_again_is_refused_and_changes_nothing() -> None:

@@ -7,20 +7,12 @@ from playwright.sync_api import Page, expect
 
 from safeguarding.core.models import LocalClosureDay
 from safeguarding.core.testing import make_personas
-
-# The shared browser fixtures live with the other browser tests; importing them makes them usable here.
-from tests.browser.conftest import (  # noqa: F401
-    _allow_orm_beside_playwright,
-    assert_accessible,
-    browser,
-    page,
-    sign_in_through_the_page,
-)
+from tests.browser.support import assert_accessible, sign_in_through_the_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_add_and_remove_a_closure_day_in_the_browser(page: Page) -> None:  # noqa: F811
+def test_add_and_remove_a_closure_day_in_the_browser(page: Page) -> None:
     personas = make_personas()
     sign_in_through_the_page(page, personas.sysadmin.email)
     page.goto("/administration/calendar/")
