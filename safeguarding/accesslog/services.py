@@ -73,17 +73,17 @@ def access_event_record(
             occurred_at=timezone.now(),
             actor=user,
             actor_name=user.full_name if user else "",
-            actor_email=user.email if user else actor_email[:254],
+            actor_email=user.email if user else storable_text(actor_email)[:254],
             actor_roles=roles,
             actor_agencies=agencies,
             request_id=getattr(request, "request_id", "") if request else "",
             ip_address=client_ip(request) if request else None,
             action=action,
             subject_type=subject_type,
-            subject_id=str(subject_id),
-            subject_label=subject_label[:300],
-            purpose=purpose,
-            details=json.loads(json.dumps(details or {}, default=str)),
+            subject_id=storable_text(str(subject_id))[:64],
+            subject_label=storable_text(subject_label)[:300],
+            purpose=storable_text(purpose),
+            details=_storable_json(json.loads(json.dumps(details or {}, default=str))),
             prev_hash=last or GENESIS_HASH,
         )
         event.hash = event_hash(event)
@@ -138,3 +138,22 @@ def _lock_chain() -> None:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_CHAIN_LOCK_KEY])
+
+
+def storable_text(value: str) -> str:
+    """Text both engines can store: no NUL characters and no unpaired UTF-16 surrogates.
+
+    Logged values often come from outside (a query string, an email tried at sign-in); PostgreSQL refuses
+    NUL in text and jsonb, and unpaired surrogates in jsonb, so one bad request must not lose its log row.
+    """
+    return value.encode("utf-8", errors="replace").decode("utf-8").replace("\x00", "\ufffd")
+
+
+def _storable_json(value: Any) -> Any:
+    if isinstance(value, str):
+        return storable_text(value)
+    if isinstance(value, dict):
+        return {storable_text(str(k)): _storable_json(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_storable_json(v) for v in value]
+    return value

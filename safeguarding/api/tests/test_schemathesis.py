@@ -3,11 +3,14 @@ and every answer matches what the description promises."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 import schemathesis
+from django.core import signals
 from django.core.handlers.wsgi import WSGIHandler
+from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
 from schemathesis import GenerationMode
 
@@ -15,7 +18,23 @@ from safeguarding.accesslog.models import AccessEvent
 from safeguarding.api.tests.helpers import token_for
 from safeguarding.core.testing import Personas
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("_keep_the_test_connection")]
+
+
+@pytest.fixture
+def _keep_the_test_connection() -> Iterator[None]:
+    """Stop Django closing the database connection around each in-process WSGI request.
+
+    A real server closes old connections when a request starts and finishes; inside a test transaction
+    that would close the very connection holding the test's data (PostgreSQL notices; SQLite's in-memory
+    database ignores it). django.test.Client does the same disconnection for its own requests.
+    """
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
 
 # Small enough to run in seconds; schemathesis tries the edge values of each parameter early.
 EXAMPLES_PER_OPERATION = 30
