@@ -169,9 +169,57 @@ def test_sign_out_needs_post() -> None:
     assert client.get(reverse("core:home")).status_code == 302
 
 
-def test_idle_timeout_is_the_session_age_renewed_each_request() -> None:
+def test_idle_session_ends_and_activity_renews_it() -> None:
+    from datetime import timedelta
+
+    from django.contrib.sessions.models import Session
+    from django.utils import timezone
+
     assert settings.SESSION_COOKIE_AGE == settings.IDLE_TIMEOUT_MINUTES * 60
-    assert settings.SESSION_SAVE_EVERY_REQUEST is True
+    client = Client()
+    client.force_login(make_user("subgroup_member"))
+    key = client.session.session_key
+    # Activity pushes the end of the session to a full idle period from now.
+    Session.objects.filter(session_key=key).update(expire_date=timezone.now() + timedelta(minutes=1))
+    assert client.get(reverse("core:home")).status_code == 200
+    renewed = Session.objects.get(session_key=key).expire_date - timezone.now()
+    assert renewed > timedelta(minutes=settings.IDLE_TIMEOUT_MINUTES - 1)
+    # A session left idle past its end is over: the next request asks for sign-in.
+    Session.objects.filter(session_key=key).update(expire_date=timezone.now() - timedelta(seconds=1))
+    assert client.get(reverse("core:home"))["Location"].startswith(reverse("accounts:sign-in"))
+
+
+def test_password_reset_by_email_sets_a_new_password() -> None:
+    import re
+
+    from django.core import mail
+
+    make_user("subgroup_member", email="forgetful@example.org")
+    client = Client()
+    client.post(reverse("accounts:password-reset"), {"email": "forgetful@example.org"})
+    assert len(mail.outbox) == 1
+    link = re.search(r"https?://[^/]+(/account/password/reset/\S+)", mail.outbox[0].body)
+    assert link is not None
+    form_page = client.get(link.group(1), follow=True)
+    assert form_page.status_code == 200
+    new_password = "a brand new long passphrase 77"
+    weak = client.post(
+        form_page.redirect_chain[-1][0], {"new_password1": "password", "new_password2": "password"}
+    )
+    assert "This password is too common" in weak.content.decode()
+    done = client.post(
+        form_page.redirect_chain[-1][0], {"new_password1": new_password, "new_password2": new_password}
+    )
+    assert done["Location"] == reverse("accounts:password-reset-done")
+    assert _post_sign_in(Client(), "forgetful@example.org", new_password).status_code == 302
+
+
+def test_password_reset_for_an_unknown_address_says_the_same_and_sends_nothing() -> None:
+    from django.core import mail
+
+    response = Client().post(reverse("accounts:password-reset"), {"email": "nobody@example.org"})
+    assert response["Location"] == reverse("accounts:password-reset-sent")
+    assert mail.outbox == []
 
 
 def test_passwords_are_hashed_with_argon2_in_the_real_settings() -> None:

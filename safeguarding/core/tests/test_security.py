@@ -109,3 +109,12 @@ def test_identifiable_permission_opens_after_two_factor() -> None:
 def test_permission_required_refuses_roles_without_it() -> None:
     with pytest.raises(PermissionDenied):
         _child_page(_request(make_user("subgroup_member")))
+
+
+def test_server_error_page_renders_without_the_database() -> None:
+    from safeguarding.core.views import error_500
+
+    response = error_500(RequestFactory().get("/"))
+    assert response.status_code == 500
+    assert "Sorry, there is a problem with the service" in response.content.decode()
+    assert "call 999" in response.content.decode()
