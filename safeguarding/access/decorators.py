@@ -12,7 +12,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect
 from django.urls import reverse
 
-from safeguarding.access.permissions import holds, requires_two_factor
+from safeguarding.access.permissions import holds, holds_partnership_wide, requires_two_factor
 
 View = Callable[..., HttpResponseBase]
 
@@ -34,16 +34,18 @@ def two_factor_redirect(request: HttpRequest) -> HttpResponse | None:
     return redirect(f"{reverse(target)}?{urlencode({'next': request.get_full_path()})}")
 
 
-def permission_required(permission: str) -> Callable[[View], View]:
+def permission_required(permission: str, *, partnership_wide: bool = False) -> Callable[[View], View]:
     """The user must hold `permission` in some scope (else 403); identifiable permissions need two-factor.
 
+    With partnership_wide, only a grant across the whole partnership will do (for example adding agencies).
     Object-level checks stay in the view, through access.permissions.get_for_user.
     """
 
     def decorator(view: View) -> View:
         @wraps(view)
         def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-            if not holds(request.user, permission):
+            allowed = holds_partnership_wide if partnership_wide else holds
+            if not allowed(request.user, permission):
                 raise PermissionDenied("Your roles do not allow this")
             if requires_two_factor(permission):
                 detour = two_factor_redirect(request)

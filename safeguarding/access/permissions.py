@@ -87,6 +87,12 @@ def holds(user: Any, permission: str) -> bool:
     return any(g.permission == permission for g in held_grants(user))
 
 
+def holds_partnership_wide(user: Any, permission: str) -> bool:
+    """True when a current role grants `permission` across the whole partnership, not just one agency."""
+    _check_known(permission)
+    return any(g.permission == permission and g.scope == Scope.PARTNERSHIP for g in held_grants(user))
+
+
 def scope_filter(user: Any, model: type[models.Model], permission: str) -> Q | None:
     """The filter of records of `model` the user reaches with `permission`; None means none at all."""
     _check_known(permission)

@@ -162,9 +162,8 @@ def _render(
     page: Any,
     filters: EventFilters | None,
 ) -> HttpResponse:
-    query = request.GET.copy()
-    query.pop("page", None)
-    export_query = query.copy()
+    export_query = request.GET.copy()
+    export_query.pop("page", None)
     if actor_id is not None:
         export_query["actor"] = str(actor_id)
     if actor_id is not None:
@@ -184,11 +183,6 @@ def _render(
         "form": form,
         "form_action": form_action,
         "page": page,
-        "page_range": (
-            list(page.paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1)) if page else []
-        ),
-        "ellipsis": page.paginator.ELLIPSIS if page else "",
-        "query": query.urlencode(),
         "filtered": bool(filters and filters.as_details()),
         "person_id": actor_id,
         "can_export": holds(request.user, "accesslog.export"),

@@ -16,16 +16,9 @@ from django.conf import settings
 from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 from django.utils import timezone
 
-from safeguarding.access.permissions import held_grants, visible_to
+from safeguarding.access.permissions import visible_to
 from safeguarding.accounts.models import Agency, Membership, Team, User
 from safeguarding.accounts.roles import PERMISSIONS, ROLES, Permission, Role, Scope
-
-
-def holds_partnership_wide(user: Any, permission: str) -> bool:
-    """True when a current role grants `permission` across the whole partnership (not just one agency)."""
-    if permission not in PERMISSIONS:
-        raise KeyError(f"Unknown permission {permission!r}")
-    return any(g.permission == permission and g.scope == Scope.PARTNERSHIP for g in held_grants(user))
 
 
 def in_force_on(day: date | None = None, prefix: str = "") -> Q:

@@ -11,12 +11,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import wraps
 from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Page, Paginator
 from django.core.validators import validate_ipv46_address
 from django.db.models import QuerySet
@@ -27,7 +26,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from safeguarding.access.decorators import permission_required
-from safeguarding.access.permissions import can, get_for_user, holds
+from safeguarding.access.permissions import can, get_for_user, holds, holds_partnership_wide
 from safeguarding.accounts import selectors
 from safeguarding.accounts.forms.admin import (
     AgencyContactForm,
@@ -49,21 +48,6 @@ View = Callable[..., HttpResponse]
 AREA = "administration"
 AGENCIES_PER_PAGE = 50
 PEOPLE_PER_PAGE = 50
-
-
-def partnership_permission_required(permission: str) -> Callable[[View], View]:
-    """The user must hold `permission` across the whole partnership (else 403), not just in one agency."""
-
-    def decorator(view: View) -> View:
-        @wraps(view)
-        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-            if not selectors.holds_partnership_wide(request.user, permission):
-                raise PermissionDenied("Only the partnership's business unit can do this")
-            return view(request, *args, **kwargs)
-
-        return wrapped
-
-    return decorator
 
 
 def _actor(request: HttpRequest) -> User:
@@ -122,7 +106,7 @@ def _admin_links(user: Any) -> list[AdminLink]:
                 "Agencies", reverse("administration:agency-list"), "Partner agencies, their teams and people."
             )
         )
-    if selectors.holds_partnership_wide(user, "people.manage"):
+    if holds_partnership_wide(user, "people.manage"):
         links.append(
             AdminLink(
                 "People",
@@ -189,12 +173,12 @@ def agency_list(request: HttpRequest) -> HttpResponse:
         "Agencies",
         filters=filters,
         page=_page(request, agencies, AGENCIES_PER_PAGE),
-        may_create=selectors.holds_partnership_wide(request.user, "agency.create"),
+        may_create=holds_partnership_wide(request.user, "agency.create"),
     )
 
 
 @require_http_methods(["GET", "POST"])
-@partnership_permission_required("agency.create")
+@permission_required("agency.create", partnership_wide=True)
 def agency_create(request: HttpRequest) -> HttpResponse:
     form = AgencyForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -220,8 +204,8 @@ def agency_detail(request: HttpRequest, pk: int) -> HttpResponse:
         teams=selectors.agency_teams(agency),
         page=_page(request, selectors.agency_current_memberships(agency), PEOPLE_PER_PAGE),
         may_change=can(request.user, "agency.change", agency),
-        may_manage=selectors.holds_partnership_wide(request.user, "agency.create"),
-        may_manage_people=selectors.holds_partnership_wide(request.user, "people.manage"),
+        may_manage=holds_partnership_wide(request.user, "agency.create"),
+        may_manage_people=holds_partnership_wide(request.user, "people.manage"),
     )
 
 
@@ -229,7 +213,7 @@ def agency_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required("agency.change")
 def agency_edit(request: HttpRequest, pk: int) -> HttpResponse:
     agency = _agency_for(request, pk, for_write=True)
-    full = selectors.holds_partnership_wide(request.user, "agency.create")
+    full = holds_partnership_wide(request.user, "agency.create")
     form_class: type[GovukForm] = AgencyForm if full else AgencyContactForm
     initial = {name: getattr(agency, name) for name in form_class.base_fields}
     form = form_class(request.POST or None, initial=initial)
@@ -249,7 +233,7 @@ def agency_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@partnership_permission_required("agency.create")
+@permission_required("agency.create", partnership_wide=True)
 def agency_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
     agency = _agency_for(request, pk)
     if request.method == "POST":
@@ -271,7 +255,7 @@ def agency_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@partnership_permission_required("agency.create")
+@permission_required("agency.create", partnership_wide=True)
 def agency_reactivate(request: HttpRequest, pk: int) -> HttpResponse:
     agency = _agency_for(request, pk)
     try:
@@ -360,7 +344,7 @@ def _person_for(request: HttpRequest, pk: int) -> User:
 
 
 @require_GET
-@partnership_permission_required("people.manage")
+@permission_required("people.manage", partnership_wide=True)
 def person_list(request: HttpRequest) -> HttpResponse:
     filters = PersonFilterForm(request.GET or None)
     criteria: dict[str, Any] = {}
@@ -384,7 +368,7 @@ def person_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@partnership_permission_required("people.manage")
+@permission_required("people.manage", partnership_wide=True)
 def person_invite(request: HttpRequest) -> HttpResponse:
     form = InviteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -403,7 +387,7 @@ def person_invite(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-@partnership_permission_required("people.manage")
+@permission_required("people.manage", partnership_wide=True)
 def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     person = _person_for(request, pk)
     has_authenticator = has_two_factor(person)
@@ -427,7 +411,7 @@ def _roles_now(person: User) -> list[Any]:
 
 
 @require_http_methods(["GET", "POST"])
-@partnership_permission_required("people.manage")
+@permission_required("people.manage", partnership_wide=True)
 def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
     person = _person_for(request, pk)
     initial = {name: getattr(person, name) for name in PersonForm.base_fields}
@@ -448,7 +432,7 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@partnership_permission_required("people.manage")
+@permission_required("people.manage", partnership_wide=True)
 def person_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
     person = _person_for(request, pk)
     if request.method == "POST":
@@ -471,7 +455,7 @@ def person_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@partnership_permission_required("people.manage")
+@permission_required("people.manage", partnership_wide=True)
 def person_reactivate(request: HttpRequest, pk: int) -> HttpResponse:
     person = _person_for(request, pk)
     try:
@@ -484,7 +468,7 @@ def person_reactivate(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@partnership_permission_required("people.manage")
+@permission_required("people.manage", partnership_wide=True)
 def person_two_factor_reset(request: HttpRequest, pk: int) -> HttpResponse:
     person = _person_for(request, pk)
     if request.method == "POST":
@@ -505,7 +489,7 @@ def person_two_factor_reset(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@partnership_permission_required("people.manage")
+@permission_required("people.manage", partnership_wide=True)
 def person_invitation_resend(request: HttpRequest, pk: int) -> HttpResponse:
     person = _person_for(request, pk)
     try:
@@ -518,7 +502,7 @@ def person_invitation_resend(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@partnership_permission_required("people.manage")
+@permission_required("people.manage", partnership_wide=True)
 def membership_add(request: HttpRequest, pk: int) -> HttpResponse:
     person = _person_for(request, pk)
     form = MembershipForm(request.POST or None)
@@ -541,7 +525,7 @@ def membership_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@partnership_permission_required("people.manage")
+@permission_required("people.manage", partnership_wide=True)
 def membership_end(request: HttpRequest, pk: int, membership_pk: int) -> HttpResponse:
     person = _person_for(request, pk)
     # Reached through the person fetched above, so the membership is in scope.
@@ -594,7 +578,7 @@ def lockout_list(request: HttpRequest) -> HttpResponse:
         "Locked accounts",
         lockouts=selectors.current_lockouts(),
         failure_limit=settings.AXES_FAILURE_LIMIT,
-        may_manage_people=selectors.holds_partnership_wide(request.user, "people.manage"),
+        may_manage_people=holds_partnership_wide(request.user, "people.manage"),
     )
 
 
