@@ -4,6 +4,7 @@ each checked with axe-core for WCAG 2.2 AA."""
 from __future__ import annotations
 
 import pytest
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import Page, expect
 
 from safeguarding.core.testing import give_two_factor, make_personas, make_user
@@ -58,6 +59,12 @@ def test_two_factor_set_up_page_shows_a_qr_code(page: Page) -> None:
     sign_in_through_the_page(page, user.email)
     expect(page.get_by_role("heading", name="Set up two-factor sign-in")).to_be_visible()
     expect(page.get_by_role("img", name="QR code")).to_be_visible()
+    assert_accessible(page)
+    device = TOTPDevice.objects.get(user=user, confirmed=False)
+    page.get_by_label("Code from your authenticator app").fill(totp_code(device))
+    page.get_by_role("button", name="Confirm and continue").click()
+    expect(page.get_by_role("heading", name="Save your recovery codes")).to_be_visible()
+    expect(page.get_by_test_id("recovery-codes").locator("li")).to_have_count(10)
     assert_accessible(page)
 
 
