@@ -49,7 +49,8 @@ class BreakGlassGrant(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.user} -> {self.content_type.model} {self.object_id}, until {self.expires_at:%H:%M}"
+        until = timezone.localtime(self.expires_at)
+        return f"{self.user} -> {self.content_type.model} {self.object_id}, until {until:%H:%M}"
 
     @property
     def in_force(self) -> bool:

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import Q
 from django.http import Http404
@@ -30,7 +30,7 @@ M = TypeVar("M", bound=models.Model)
 class OutOfScope(Http404):
     """The record exists but lies outside the person's scope, and they may break glass to open it.
 
-    Only raised for people whose role allows break-glass, on models that declare break_glass_allowed; the
+    Only raised for people whose role allows break-glass, on models that name a break_glass_permission; the
     404 page then offers to open the record with a reason. Everyone else gets a plain 404.
     """
 
@@ -50,6 +50,18 @@ class HeldGrant:
     agency_id: int
     team_id: int | None
     role: str
+
+
+# The permissions break-glass may widen: reading a record, never changing it. A model opts in by naming one of
+# these as its `break_glass_permission`; a person must already hold it in a narrower scope, and one of their
+# roles must allow break-glass.
+BREAK_GLASS_PERMISSIONS = frozenset({"agency.view", "referral.view", "contact.view", "child.view"})
+
+
+def break_glass_permission(model: type[models.Model]) -> str | None:
+    """The read permission break-glass widens for this model, or None when the model doesn't allow it."""
+    permission = getattr(model, "break_glass_permission", None)
+    return permission if permission in BREAK_GLASS_PERMISSIONS else None
 
 
 _CACHE_ATTR = "_access_held_grants"
@@ -155,7 +167,7 @@ def get_for_user(
     queryset = model if isinstance(model, models.QuerySet) else model._default_manager.all()
     try:
         obj = visible_to(user, queryset, view_permission).get(pk=pk)
-    except (ObjectDoesNotExist, ValueError, TypeError) as exc:
+    except (ObjectDoesNotExist, ValueError, TypeError, ValidationError) as exc:
         if _may_break_glass_into(user, queryset, pk, view_permission):
             raise OutOfScope(queryset.model, pk, view_permission) from exc
         raise Http404("No such record, or not one you may see") from exc
@@ -175,11 +187,18 @@ def may_break_glass(user: Any) -> bool:
 
 def _may_break_glass_into(user: Any, queryset: models.QuerySet[Any], pk: Any, permission: str) -> bool:
     return (
-        getattr(queryset.model, "break_glass_allowed", False)
+        permission == break_glass_permission(queryset.model)
         and holds(user, permission)
         and may_break_glass(user)
-        and queryset.filter(pk=pk).exists()
+        and _exists(queryset, pk)
     )
+
+
+def _exists(queryset: models.QuerySet[Any], pk: Any) -> bool:
+    try:
+        return queryset.filter(pk=pk).exists()
+    except (ValueError, TypeError, ValidationError):
+        return False
 
 
 def requires_two_factor(permission: str) -> bool:
@@ -199,8 +218,15 @@ def _path_for(model: type[models.Model], grant: HeldGrant) -> str | None:
 def _break_glass_clauses(user: Any, model: type[models.Model], permission: str) -> list[Q]:
     from safeguarding.access.models import BreakGlassGrant
 
-    # Break-glass is a person's decision in a session; an API token acting for them never inherits it.
-    if not getattr(user, "is_authenticated", False) or not getattr(user, "break_glass_applies", True):
+    # Break-glass is a person's decision in a session; an API token acting for them never inherits it. A grant
+    # stops counting as soon as the person loses the permission or the role that allowed break-glass.
+    if (
+        permission != break_glass_permission(model)
+        or not getattr(user, "is_authenticated", False)
+        or not getattr(user, "break_glass_applies", True)
+        or not holds(user, permission)
+        or not may_break_glass(user)
+    ):
         return []
     content_type = ContentType.objects.get_for_model(model)
     ids = list(

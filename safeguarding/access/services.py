@@ -13,7 +13,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from safeguarding.access.models import BreakGlassGrant
-from safeguarding.access.permissions import forget_grants, holds, may_break_glass
+from safeguarding.access.permissions import break_glass_permission, forget_grants, holds, may_break_glass
 from safeguarding.accesslog.models import AccessEvent
 from safeguarding.accesslog.services import access_event_record
 
@@ -21,13 +21,15 @@ MINIMUM_REASON_LENGTH = 20
 
 
 def break_glass_open(
-    *, user: Any, obj: models.Model, permission: str, reason: str, request: HttpRequest | None = None
+    *, user: Any, obj: models.Model, reason: str, request: HttpRequest | None = None
 ) -> BreakGlassGrant:
-    """Grant `user` `permission` on `obj` for settings.BREAK_GLASS_MINUTES, logging the reason.
+    """Let `user` read `obj` for settings.BREAK_GLASS_MINUTES, logging the reason.
 
-    Break-glass widens the scope of a permission the person already holds; it never adds a permission.
+    Break-glass widens the scope of the model's read permission, which the person must already hold; it
+    never adds a permission and never allows a change.
     """
-    if not getattr(type(obj), "break_glass_allowed", False):
+    permission = break_glass_permission(type(obj))
+    if permission is None:
         raise PermissionDenied("Break-glass is not available for this kind of record")
     if not may_break_glass(user) or not holds(user, permission):
         raise PermissionDenied("Your roles do not allow break-glass access to this record")

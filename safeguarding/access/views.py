@@ -4,24 +4,27 @@ from __future__ import annotations
 
 from django.apps import apps
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
-from safeguarding.access.decorators import permission_required
+from safeguarding.access.decorators import permission_required, two_factor_redirect
 from safeguarding.access.forms import BreakGlassForm, BreakGlassReviewForm
-from safeguarding.access.permissions import holds, may_break_glass
+from safeguarding.access.permissions import (
+    break_glass_permission,
+    holds,
+    may_break_glass,
+    requires_two_factor,
+)
 from safeguarding.access.selectors import break_glass_grants_for_review
 from safeguarding.access.services import break_glass_open, break_glass_review
-from safeguarding.accounts.roles import PERMISSIONS
 
 
 @require_http_methods(["GET", "POST"])
 def break_glass(request: HttpRequest, model_label: str, pk: str) -> HttpResponse:
-    permission = request.GET.get("permission") or request.POST.get("permission") or ""
     next_url = request.GET.get("next") or request.POST.get("next") or "/"
     if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
         next_url = "/"
@@ -29,19 +32,26 @@ def break_glass(request: HttpRequest, model_label: str, pk: str) -> HttpResponse
         model = apps.get_model(model_label)
     except (LookupError, ValueError) as exc:
         raise Http404("No such kind of record") from exc
-    if permission not in PERMISSIONS or not getattr(model, "break_glass_allowed", False):
+    permission = break_glass_permission(model)
+    if permission is None:
         raise Http404("Break-glass is not available here")
     if not may_break_glass(request.user) or not holds(request.user, permission):
         raise PermissionDenied("Your roles do not allow break-glass access")
+    if requires_two_factor(permission):
+        detour = two_factor_redirect(request)
+        if detour is not None:
+            return detour
     # The record is outside the person's scope: fetch it directly, but show nothing of it before the reason.
-    obj = get_object_or_404(model._default_manager, pk=pk)
+    try:
+        obj = model._default_manager.get(pk=pk)
+    except (ObjectDoesNotExist, ValueError, TypeError, ValidationError) as exc:
+        raise Http404("No such record") from exc
     form = BreakGlassForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             break_glass_open(
                 user=request.user,
                 obj=obj,
-                permission=permission,
                 reason=form.cleaned_data["reason"],
                 request=request,
             )
@@ -59,7 +69,6 @@ def break_glass(request: HttpRequest, model_label: str, pk: str) -> HttpResponse
             "page_title": "Open a record outside your scope",
             "form": form,
             "record_kind": model._meta.verbose_name,
-            "permission": permission,
             "next": next_url,
         },
     )

@@ -71,8 +71,8 @@ class Agency(TimeStampedModel):
 
     # How the access module scopes this model (see access/permissions.py).
     access_agency_path: ClassVar[str] = "pk"
-    # Someone whose role allows break-glass may open another agency's record with a reason (logged).
-    break_glass_allowed: ClassVar[bool] = True
+    # Someone whose role allows break-glass may read another agency's record, giving a reason (logged).
+    break_glass_permission: ClassVar[str] = "agency.view"
 
     class Meta:
         ordering = ["name"]

@@ -12,14 +12,37 @@ from django.http import HttpRequest, HttpResponse
 _SAFE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 
 
-class RequestIdMiddleware:
-    """Give each request an id: the proxy's X-Request-ID when it is well formed, else a new one."""
+class ClientAddressMiddleware:
+    """Behind trusted reverse proxies, put the real client's address in REMOTE_ADDR.
+
+    With settings.PROXY_COUNT = N, the address is the Nth entry from the right of X-Forwarded-For (each proxy
+    appends the address it received the request from, so entries further left can be forged by the client).
+    Without proxies the header is ignored. Lockout (django-axes) and the access log both read REMOTE_ADDR.
+    """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        incoming = request.headers.get("X-Request-ID", "")
+        count = settings.PROXY_COUNT
+        if count > 0:
+            hops = [
+                hop.strip() for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if hop.strip()
+            ]
+            if len(hops) >= count:
+                request.META["REMOTE_ADDR"] = hops[-count]
+        return self.get_response(request)
+
+
+class RequestIdMiddleware:
+    """Give each request an id: the proxy's X-Request-ID when behind a trusted proxy, else a new one."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        # Only a trusted proxy's request id is kept: a client could otherwise plant ids in the access log.
+        incoming = request.headers.get("X-Request-ID", "") if settings.PROXY_COUNT > 0 else ""
         request.request_id = incoming if _SAFE_REQUEST_ID.match(incoming) else uuid.uuid4().hex  # type: ignore[attr-defined]
         response = self.get_response(request)
         response["X-Request-ID"] = request.request_id  # type: ignore[attr-defined]

@@ -86,7 +86,7 @@ def error_404(request: HttpRequest, exception: Exception | None = None) -> HttpR
     context: dict[str, Any] = {"page_title": "Page not found", "status": 404}
     if isinstance(exception, OutOfScope):
         # Only people who may break glass get here (see access.permissions.get_for_user).
-        query = urlencode({"permission": exception.permission, "next": request.get_full_path()})
+        query = urlencode({"next": request.get_full_path()})
         context["break_glass_url"] = (
             reverse("access:break-glass", args=[exception.model_label, exception.pk]) + "?" + query
         )

@@ -64,7 +64,6 @@ def test_access_log_and_break_glass_review(page: Page) -> None:
     break_glass_open(
         user=personas.b_worker,
         obj=personas.agency_a,
-        permission="agency.view",
         reason="A pupil of agency A came to our surgery with injuries this morning",
     )
     device = give_two_factor(personas.bu_manager)

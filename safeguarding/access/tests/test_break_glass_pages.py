@@ -16,7 +16,7 @@ REASON = "A child from this school was brought to our surgery with bruising toda
 
 def _url(personas: Personas) -> str:
     url = reverse("access:break-glass", args=["accounts.agency", personas.agency_a.pk])
-    return f"{url}?permission=agency.view&next=/account/"
+    return f"{url}?next=/account/"
 
 
 def test_break_glass_form_asks_reason_and_opens(personas: Personas) -> None:
@@ -24,13 +24,11 @@ def test_break_glass_form_asks_reason_and_opens(personas: Personas) -> None:
     page = client.get(_url(personas))
     assert page.status_code == 200
     assert personas.agency_a.name not in page.content.decode()  # nothing of the record before the reason
-    short = client.post(
-        _url(personas), {"reason": "need it", "permission": "agency.view", "next": "/account/"}
-    )
+    short = client.post(_url(personas), {"reason": "need it", "next": "/account/"})
     assert short.status_code == 200
     assert "Give the reason in at least 20 characters" in short.content.decode()
     assert not BreakGlassGrant.objects.exists()
-    done = client.post(_url(personas), {"reason": REASON, "permission": "agency.view", "next": "/account/"})
+    done = client.post(_url(personas), {"reason": REASON, "next": "/account/"})
     assert done.status_code == 302
     assert done["Location"] == "/account/"
     assert BreakGlassGrant.objects.get().reason == REASON
@@ -43,21 +41,20 @@ def test_break_glass_refused_for_roles_without_it(personas: Personas) -> None:
 def test_break_glass_offsite_next_is_ignored(personas: Personas) -> None:
     client = personas.client("b_worker")
     url = reverse("access:break-glass", args=["accounts.agency", personas.agency_a.pk])
-    response = client.post(
-        url, {"reason": REASON, "permission": "agency.view", "next": "https://evil.example/"}
-    )
+    response = client.post(url, {"reason": REASON, "next": "https://evil.example/"})
     assert response["Location"] == "/"
 
 
 def test_break_glass_unknown_model_or_permission_is_404(personas: Personas) -> None:
     client = personas.client("b_worker")
     assert client.get(reverse("access:break-glass", args=["nope.thing", 1])).status_code == 404
-    assert (
-        client.get(
-            reverse("access:break-glass", args=["accounts.user", 1]) + "?permission=agency.view"
-        ).status_code
-        == 404
-    )
+    assert client.get(reverse("access:break-glass", args=["accounts.user", 1])).status_code == 404
+
+
+def test_break_glass_with_a_malformed_id_is_404(personas: Personas) -> None:
+    client = personas.client("b_worker")
+    assert client.get(reverse("access:break-glass", args=["accounts.agency", "abc"])).status_code == 404
+    assert client.get(reverse("access:break-glass", args=["accounts.agency", "999999"])).status_code == 404
 
 
 def test_break_glass_signed_out_redirects(personas: Personas) -> None:
@@ -67,9 +64,7 @@ def test_break_glass_signed_out_redirects(personas: Personas) -> None:
 
 
 def test_review_list_and_review(personas: Personas) -> None:
-    grant = break_glass_open(
-        user=personas.b_worker, obj=personas.agency_a, permission="agency.view", reason=REASON
-    )
+    grant = break_glass_open(user=personas.b_worker, obj=personas.agency_a, reason=REASON)
     manager = personas.client("bu_manager")
     home = manager.get(reverse("core:home")).content.decode()
     assert "Break-glass uses to review" in home
@@ -87,9 +82,7 @@ def test_review_list_and_review(personas: Personas) -> None:
 
 
 def test_review_pages_permissions(personas: Personas) -> None:
-    grant = break_glass_open(
-        user=personas.b_worker, obj=personas.agency_a, permission="agency.view", reason=REASON
-    )
+    grant = break_glass_open(user=personas.b_worker, obj=personas.agency_a, reason=REASON)
     for name in ("a_worker", "bu_officer", "sysadmin"):
         assert personas.client(name).get(reverse("access:break-glass-review")).status_code == 403
     manager = personas.client("bu_manager")

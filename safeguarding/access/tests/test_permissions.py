@@ -16,6 +16,7 @@ from safeguarding.accounts.roles import PERMISSIONS, ROLES, check_catalogue
 from safeguarding.core.testing import Personas, make_user
 
 pytestmark = pytest.mark.django_db
+REASON = "A child from agency A presented at our surgery with injuries today"
 
 
 def test_catalogue_grants_only_known_permissions() -> None:
@@ -132,9 +133,7 @@ def test_break_glass_opens_one_record_for_a_limited_time_and_is_logged(personas:
     from safeguarding.accesslog.models import AccessEvent
 
     reason = "Child from agency A presented at our surgery with injuries today"
-    grant = break_glass_open(
-        user=personas.b_worker, obj=personas.agency_a, permission="agency.view", reason=reason
-    )
+    grant = break_glass_open(user=personas.b_worker, obj=personas.agency_a, reason=reason)
     fresh = make_user_fresh(personas.b_worker)
     assert (
         get_for_user(fresh, Agency, personas.agency_a.pk, view_permission="agency.view") == personas.agency_a
@@ -156,15 +155,32 @@ def test_break_glass_refused_without_role_or_reason(personas: Personas) -> None:
     from django.core.exceptions import ValidationError
 
     with pytest.raises(PermissionDenied):
-        break_glass_open(
-            user=personas.a_readonly, obj=personas.agency_b, permission="agency.view", reason="x" * 40
-        )
+        break_glass_open(user=personas.a_readonly, obj=personas.agency_b, reason="x" * 40)
     with pytest.raises(ValidationError):
-        break_glass_open(
-            user=personas.b_worker, obj=personas.agency_a, permission="agency.view", reason="because"
-        )
+        break_glass_open(user=personas.b_worker, obj=personas.agency_a, reason="because")
     with pytest.raises(PermissionDenied):
-        # Break-glass widens scope; it never adds a permission the person lacks.
-        break_glass_open(
-            user=personas.b_worker, obj=personas.agency_a, permission="people.manage", reason="x" * 40
+        # Only models that name a break-glass read permission can be opened this way.
+        break_glass_open(user=personas.b_worker, obj=personas.a_worker, reason="x" * 40)
+
+
+def test_break_glass_never_allows_a_change(personas: Personas) -> None:
+    break_glass_open(user=personas.b_worker, obj=personas.agency_a, reason=REASON)
+    fresh = make_user_fresh(personas.b_worker)
+    assert can(fresh, "agency.view", personas.agency_a)
+    assert not can(fresh, "agency.change", personas.agency_a)
+    with pytest.raises(PermissionDenied):
+        get_for_user(
+            fresh,
+            Agency,
+            personas.agency_a.pk,
+            view_permission="agency.view",
+            change_permission="agency.change",
+            for_write=True,
         )
+
+
+def test_break_glass_stops_when_the_role_that_allowed_it_ends(personas: Personas) -> None:
+    break_glass_open(user=personas.b_worker, obj=personas.agency_a, reason=REASON)
+    Membership.objects.filter(user=personas.b_worker).update(role="subgroup_member")
+    # subgroup members hold agency.view but may not break glass: the earlier grant no longer counts.
+    assert not can(make_user_fresh(personas.b_worker), "agency.view", personas.agency_a)

@@ -13,7 +13,6 @@ from safeguarding.core.forms import GovukForm, GovukFormMixin
 class SignInForm(GovukFormMixin, AuthenticationForm):
     error_messages = {
         "invalid_login": "Enter a correct email address and password. The password is case-sensitive.",
-        "inactive": "This account has been deactivated. Contact the partnership's business unit.",
     }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

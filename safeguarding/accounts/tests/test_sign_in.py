@@ -226,3 +226,60 @@ def test_passwords_are_hashed_with_argon2_in_the_real_settings() -> None:
     from config import settings as real
 
     assert real.PASSWORD_HASHERS[0] == "django.contrib.auth.hashers.Argon2PasswordHasher"
+
+
+def test_unverified_session_cannot_replace_the_second_factor_or_its_codes() -> None:
+    """A session signed in with the password alone (before enrolment) must not swap in a new factor."""
+    user = make_user("subgroup_member", email="victim@example.org")
+    give_two_factor(user)
+    client = Client()
+    client.force_login(user)  # signed in, but no second factor proved in this session
+    for response in (
+        client.post(reverse("accounts:recovery-codes-new")),
+        client.get(reverse("accounts:two-factor-setup")),
+    ):
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("accounts:two-factor"))
+    assert not TOTPDevice.objects.filter(user=user, confirmed=False).exists()
+
+
+def test_new_second_factor_ends_other_sessions_but_keeps_this_one() -> None:
+    from safeguarding.core.testing import sign_in
+
+    user = make_user("mash_practitioner", email="enrol@example.org")
+    old_session = Client()
+    old_session.force_login(user)
+    client = Client()
+    client.force_login(user)
+    client.get(reverse("accounts:two-factor-setup"))
+    device = TOTPDevice.objects.get(user=user, confirmed=False)
+    client.post(reverse("accounts:two-factor-setup"), {"code": _code(device)})
+    assert client.get(reverse("core:home")).status_code == 200
+    assert old_session.get(reverse("core:home")).status_code == 302
+    # New recovery codes do the same, from a verified session.
+    user.refresh_from_db()
+    other = sign_in(Client(), user)
+    other.post(reverse("accounts:recovery-codes-new"))
+    assert other.get(reverse("core:home")).status_code == 200
+    assert client.get(reverse("core:home")).status_code == 302
+
+
+def test_account_changes_are_in_the_access_log() -> None:
+    from safeguarding.accesslog.models import AccessEvent
+    from safeguarding.core.testing import sign_in
+
+    user = make_user("subgroup_member", email="logged@example.org")
+    client = sign_in(Client(), user)
+    client.post(reverse("accounts:recovery-codes-new"))
+    new_password = "another long passphrase 2026"
+    response = client.post(
+        reverse("accounts:password-change"),
+        {"old_password": TEST_PASSWORD, "new_password1": new_password, "new_password2": new_password},
+    )
+    assert response["Location"] == reverse("accounts:my-account")
+    assert client.get(reverse("core:home")).status_code == 200  # this session carries on
+    client.post(reverse("accounts:sign-out-everywhere"))
+    purposes = list(
+        AccessEvent.objects.filter(subject_id=str(user.pk), action="change").values_list("purpose", flat=True)
+    )
+    assert purposes == ["Signed out everywhere", "Password changed", "New recovery codes"]

@@ -16,7 +16,7 @@ import qrcode
 import qrcode.image.svg
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login, logout
+from django.contrib.auth import login, logout, update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -37,6 +37,7 @@ from safeguarding.accesslog.services import access_event_record
 from safeguarding.accounts.forms.auth import CodeForm, RecoveryCodeForm, SignInForm
 from safeguarding.accounts.models import User
 from safeguarding.accounts.services import two_factor
+from safeguarding.accounts.services.passwords import password_set
 from safeguarding.accounts.services.sessions import sign_out_everywhere
 from safeguarding.core.forms import GovukFormMixin
 
@@ -118,6 +119,7 @@ def sign_in(request: HttpRequest) -> HttpResponse:
 
 
 @login_not_required
+@sensitive_post_parameters("code")
 @never_cache
 @require_http_methods(["GET", "POST"])
 def two_factor_verify(request: HttpRequest) -> HttpResponse:
@@ -176,18 +178,36 @@ def _qr_svg(data: str) -> str:
     return "data:image/svg+xml;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
+def _prove_existing_factor(request: HttpRequest) -> HttpResponse | None:
+    """Someone who already has an authenticator must use it in this session before replacing it or its codes.
+
+    Otherwise a session signed in with a stolen password alone could swap in the thief's own second factor.
+    """
+    if two_factor.has_two_factor(request.user) and not is_two_factor_verified(request.user):  # type: ignore[arg-type]
+        return redirect(_with_next(reverse("accounts:two-factor"), request.get_full_path()))
+    return None
+
+
+@sensitive_post_parameters("code")
 @never_cache
 @require_http_methods(["GET", "POST"])
 def two_factor_setup(request: HttpRequest) -> HttpResponse:
+    detour = _prove_existing_factor(request)
+    if detour is not None:
+        return detour
     user: User = request.user  # type: ignore[assignment]
     next_url = _next_url(request)
+    # Reuse the secret being set up, so reloading the page never invalidates a QR code being scanned.
     device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("-id").first()
-    if request.method == "GET" or device is None:
+    if device is None:
         device = two_factor.totp_enrolment_start(user=user)
     form = CodeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        codes = two_factor.totp_enrolment_confirm(user=user, device=device, token=form.cleaned_data["code"])
+        codes = two_factor.totp_enrolment_confirm(
+            user=user, device=device, token=form.cleaned_data["code"], request=request
+        )
         if codes is not None:
+            update_session_auth_hash(request, user)
             otp_login(request, device)
             request.session[RECOVERY_CODES_TO_SHOW] = codes
             return redirect(_with_next(reverse("accounts:recovery-codes"), next_url))
@@ -227,7 +247,11 @@ def recovery_codes_new(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     if not two_factor.has_two_factor(user):
         return redirect("accounts:two-factor-setup")
-    request.session[RECOVERY_CODES_TO_SHOW] = two_factor.recovery_codes_regenerate(user=user)
+    detour = _prove_existing_factor(request)
+    if detour is not None:
+        return detour
+    request.session[RECOVERY_CODES_TO_SHOW] = two_factor.recovery_codes_regenerate(user=user, request=request)
+    update_session_auth_hash(request, user)
     return redirect("accounts:recovery-codes")
 
 
@@ -240,7 +264,7 @@ def sign_out(request: HttpRequest) -> HttpResponse:
 @require_POST
 def sign_out_everywhere_view(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
-    sign_out_everywhere(user=user)
+    sign_out_everywhere(user=user, request=request)
     logout(request)
     messages.success(request, "You have been signed out on every device.")
     return redirect("accounts:signed-out")
@@ -284,9 +308,16 @@ class PasswordChangeView(auth_views.PasswordChangeView):
         return form
 
     def form_valid(self, form: Any) -> HttpResponse:
-        response = super().form_valid(form)
+        password_set(
+            user=form.user,
+            new_password=form.cleaned_data["new_password1"],
+            via="change",
+            request=self.request,
+        )
+        # Other sessions end with the old password; this one carries on.
+        update_session_auth_hash(self.request, form.user)
         messages.success(self.request, "Your password has been changed.")
-        return response
+        return HttpResponseRedirect(self.get_success_url())
 
 
 def _govukify(form: Any) -> None:
@@ -311,6 +342,14 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     template_name = "accounts/password_reset_confirm.html"
     success_url = reverse_lazy("accounts:password-reset-done")
     extra_context = {"page_title": "Choose a new password"}
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        password_set(
+            user=form.user, new_password=form.cleaned_data["new_password1"], via="reset", request=self.request
+        )
+        # The link works once: forget the token Django kept in the session for this reset.
+        self.request.session.pop(auth_views.INTERNAL_RESET_SESSION_TOKEN, None)
+        return HttpResponseRedirect(self.get_success_url())
 
     def get_form(self, form_class: Any = None) -> Any:
         form = super().get_form(form_class)
