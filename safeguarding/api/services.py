@@ -1,4 +1,10 @@
-"""Writing API tokens and logging API calls. Every change is logged in the same transaction."""
+"""Writing API tokens and logging API calls. Every change is logged in the same transaction.
+
+Lock order, for every service here: lock or write the token's row first, and write the access-log event
+(which takes the chain lock, an advisory lock on PostgreSQL) last, inside the same transaction. A service
+that took the chain lock and then waited for a token row, while another held that row and waited for the
+chain lock, would deadlock (for example an API call noting `last_used_at` while the token is revoked).
+"""
 
 from __future__ import annotations
 
@@ -79,7 +85,8 @@ def api_token_revoke(
 ) -> bool:
     """Revoke a token at once; False when it was already revoked (nothing changes then)."""
     with transaction.atomic():
-        # Re-read under the transaction so two revocations at once record one change.
+        # Re-read under the transaction so two revocations at once record one change. The row lock comes
+        # before the access-log event: see the lock order at the top of this module.
         current = ApiToken.objects.select_for_update().get(pk=token.pk)
         if current.revoked_at is not None:
             return False
@@ -112,7 +119,11 @@ def api_call_record(
     """Log one authenticated API call, like a page view, and note when the token was last used."""
     now = timezone.now()
     membership = token.membership
+    note_last_used = token.last_used_at is None or now - token.last_used_at >= LAST_USED_PRECISION
     with transaction.atomic():
+        if note_last_used:
+            # The token's row before the access-log event: see the lock order at the top of this module.
+            ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
         access_event_record(
             actor=actor,
             action=AccessEvent.Action.API_CALL,
@@ -132,6 +143,5 @@ def api_call_record(
             },
             request=request,
         )
-        if token.last_used_at is None or now - token.last_used_at >= LAST_USED_PRECISION:
-            ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
-            token.last_used_at = now
+    if note_last_used:
+        token.last_used_at = now

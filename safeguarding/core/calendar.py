@@ -16,13 +16,16 @@ day after it. This is how the DfE CIN census validator's working-day thresholds 
 
 For many computations in a row (a queue of contacts), take one `current_calendar()` and call its methods:
 it holds the closure days read once. The module-level functions read the (cached) closure days each call.
+
+Python's dates run from 1 January 1 to 31 December 9999. A count that would leave that range, or reach a
+year whose bank holidays `holidays` cannot compute, raises `DateOutOfRange` (a ValueError) saying why.
 """
 
 from __future__ import annotations
 
 import calendar as _stdlib_calendar
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import MAXYEAR, MINYEAR, date, timedelta
 from functools import lru_cache
 
 import holidays
@@ -37,11 +40,25 @@ CLOSURE_DAYS_CACHE_SECONDS = 60
 
 _SATURDAY = 5
 
+_LAST_DATE_TEXT = "31 December 9999, the last date the calendar can count"
+_FIRST_DATE_TEXT = "1 January 1, the first date the calendar can count"
+
+
+class DateOutOfRange(ValueError):
+    """A count the calendar cannot make: it would leave the years 1 to 9999, or reach a year whose bank
+    holidays cannot be computed. The message says which, in words for a person (one line)."""
+
 
 @lru_cache(maxsize=256)
 def _bank_holidays_in(year: int) -> dict[date, str]:
     """England's bank holidays in one calendar year, by date (computed once per year per process)."""
-    return dict(holidays.country_holidays("GB", subdiv="ENG", years=year).items())
+    try:
+        return dict(holidays.country_holidays("GB", subdiv="ENG", years=year).items())
+    except Exception as exc:
+        # Whatever the library fails with, working days in that year cannot be counted: say so, rather than
+        # pass on an error about its internals (the original stays chained for the log).
+        detail = " ".join(str(exc).split()) or type(exc).__name__
+        raise DateOutOfRange(f"the bank holidays of {year} cannot be computed ({detail})") from exc
 
 
 def bank_holiday_name(day: date) -> str | None:
@@ -79,6 +96,11 @@ def add_months(start: date, months: int) -> date:
     """
     month_index = start.year * 12 + (start.month - 1) + months
     year, month = divmod(month_index, 12)
+    if not MINYEAR <= year <= MAXYEAR:
+        span = f"{abs(months)} month{'' if abs(months) == 1 else 's'}"
+        if months > 0:
+            raise DateOutOfRange(f"{span} after {start.isoformat()} is after {_LAST_DATE_TEXT}")
+        raise DateOutOfRange(f"{span} before {start.isoformat()} is before {_FIRST_DATE_TEXT}")
     last_day = _stdlib_calendar.monthrange(year, month + 1)[1]
     return date(year, month + 1, min(start.day, last_day))
 
@@ -105,16 +127,22 @@ class WorkingCalendar:
 
     def next_working_day(self, day: date) -> date:
         """The first working day strictly after `day`."""
-        candidate = day + timedelta(days=1)
-        while not self.is_working_day(candidate):
-            candidate += timedelta(days=1)
+        try:
+            candidate = day + timedelta(days=1)
+            while not self.is_working_day(candidate):
+                candidate += timedelta(days=1)
+        except OverflowError:
+            raise DateOutOfRange(f"counting working days runs past {_LAST_DATE_TEXT}") from None
         return candidate
 
     def previous_working_day(self, day: date) -> date:
         """The last working day strictly before `day`."""
-        candidate = day - timedelta(days=1)
-        while not self.is_working_day(candidate):
-            candidate -= timedelta(days=1)
+        try:
+            candidate = day - timedelta(days=1)
+            while not self.is_working_day(candidate):
+                candidate -= timedelta(days=1)
+        except OverflowError:
+            raise DateOutOfRange(f"counting working days back runs past {_FIRST_DATE_TEXT}") from None
         return candidate
 
     def working_day_on_or_before(self, day: date) -> date:
@@ -142,6 +170,8 @@ class WorkingCalendar:
         """
         if last < first:
             return -self.working_days_between(last, first)
+        if last == first:
+            return 0  # and 31 December 9999 has no day after it to start the count of holidays from
         # Arithmetic rather than a walk over every day: queues ask this of deadlines months overdue.
         full_weeks, odd_days = divmod((last - first).days, 7)
         weekdays = full_weeks * 5 + sum(

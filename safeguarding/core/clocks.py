@@ -14,6 +14,8 @@ Conventions shared by the clocks (the reasons are in docs/clocks.md):
 - Month clocks: the same day of the month N months later, clamped to the end of a shorter month
   (31 August + 6 months = 28 or 29 February); when that is not a working day, the last working day before it.
 - The hour clock counts elapsed hours (so 72 hours across a change of the clocks is still 72 real hours).
+- A start whose due date or time cannot be worked out (it would fall outside the years 1 to 9999 that
+  Python's dates hold, or in a year whose bank holidays cannot be computed) raises `ClockOutOfRange`.
 """
 
 from __future__ import annotations
@@ -28,7 +30,13 @@ from typing import Any
 from django.conf import settings
 from django.utils import timezone
 
-from safeguarding.core.calendar import WorkingCalendar, add_months, current_calendar, long_date
+from safeguarding.core.calendar import (
+    DateOutOfRange,
+    WorkingCalendar,
+    add_months,
+    current_calendar,
+    long_date,
+)
 
 
 class Unit(StrEnum):
@@ -43,6 +51,10 @@ class Unit(StrEnum):
 
 Start = date | datetime
 DueFunction = Callable[[Any, WorkingCalendar], date]
+
+
+class ClockOutOfRange(ValueError):
+    """The due date (or time) of a clock cannot be worked out from this start; the message says why."""
 
 
 @dataclass(frozen=True)
@@ -81,12 +93,26 @@ class Clock:
         return " ".join(self.rule.split("\n\n")[0].split())
 
     def due(self, start: Start, *, calendar: WorkingCalendar | None = None) -> date:
-        """The due date (a `datetime` for an hour clock) for a clock started at `start`."""
-        if self.counts_hours:
-            # Elapsed hours don't depend on working days, so there is no need to read the closure days.
-            return self.compute(as_aware_datetime(start), calendar or WorkingCalendar())
-        working = calendar if calendar is not None else current_calendar()
-        return self.compute(as_local_date(start), working)
+        """The due date (a `datetime` for an hour clock) for a clock started at `start`.
+
+        ClockOutOfRange when it cannot be worked out (see the module's docstring).
+        """
+        try:
+            if self.counts_hours:
+                # Elapsed hours don't depend on working days, so there is no need to read the closure days.
+                return self.compute(as_aware_datetime(start), calendar or WorkingCalendar())
+            working = calendar if calendar is not None else current_calendar()
+            return self.compute(as_local_date(start), working)
+        except DateOutOfRange as exc:
+            raise ClockOutOfRange(self._cannot_work_out(start, str(exc))) from exc
+        except OverflowError as exc:
+            # Date and time arithmetic past either end of Python's range (adding the hours, or reading a
+            # start given with a far offset in London time).
+            reason = "the dates involved fall outside the years 1 to 9999 that the calendar can count"
+            raise ClockOutOfRange(self._cannot_work_out(start, reason)) from exc
+
+    def _cannot_work_out(self, start: Start, reason: str) -> str:
+        return f"Cannot work out when the {self.name} clock started at {start.isoformat()} is due: {reason}"
 
 
 CLOCKS: dict[str, Clock] = {}
@@ -417,7 +443,11 @@ def deadline_status(
 
     working = calendar if calendar is not None else current_calendar()
     today = timezone.localtime(moment, london).date()
-    end_of_due_day = timezone.make_aware(datetime.combine(due + timedelta(days=1), time.min), london)
+    if due < date.max:
+        end_of_due_day = timezone.make_aware(datetime.combine(due + timedelta(days=1), time.min), london)
+    else:
+        # 31 December 9999 has no next midnight to end at; its last instant stands in for it.
+        end_of_due_day = timezone.make_aware(datetime.combine(due, time.max), london)
     left = end_of_due_day - moment
     days_left = working.working_days_between(today, due)
     if today == due:

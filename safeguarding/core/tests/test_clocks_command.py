@@ -6,7 +6,7 @@ import os
 import subprocess
 import sys
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, datetime
 from io import StringIO
 from pathlib import Path
 
@@ -88,6 +88,47 @@ def test_wrong_input_is_a_clear_error_with_exit_code_2(args: tuple[str, ...], me
     assert "\n" not in str(raised.value)
 
 
+@pytest.mark.parametrize(
+    ("args", "reason"),
+    [
+        (("assessment", "9999-12-01"), "counting working days runs past 31 December 9999"),
+        (("referral-decision", "9999-12-31"), "counting working days runs past 31 December 9999"),
+        (("cp-first-review", "9999-12-01"), "3 months after 9999-12-01 is after 31 December 9999"),
+        (("cp-review", "9999-12-01"), "6 months after 9999-12-01 is after 31 December 9999"),
+        (("lcspr-publication", "9999-12-31"), "6 months after 9999-12-31 is after 31 December 9999"),
+        (("return-home-conversation", "9999-12-31T23:00"), "fall outside the years 1 to 9999"),
+        # In London time these starts are in the years 10000 and 0.
+        (("icpc", "9999-12-31T23:00-05:00"), "fall outside the years 1 to 9999"),
+        (("icpc", "0001-01-01T00:00+14:00"), "fall outside the years 1 to 9999"),
+    ],
+)
+def test_a_start_whose_due_date_cannot_be_worked_out_exits_2_with_the_reason(
+    args: tuple[str, ...], reason: str
+) -> None:
+    name, start = args
+    with pytest.raises(CommandError) as raised:
+        _run(*args)
+    assert raised.value.returncode == 2
+    message = str(raised.value)
+    # The start is repeated in full ISO form (seconds included for a time).
+    printed_start = start if len(start) == 10 else datetime.fromisoformat(start).isoformat()
+    assert message.startswith(f"Cannot work out when the {name} clock started at {printed_start} is due: ")
+    assert reason in message
+    assert "\n" not in message
+
+
+@pytest.mark.parametrize(
+    ("name", "start", "printed"),
+    [
+        ("referral-decision", "9999-12-30", "9999-12-31"),
+        ("cp-first-review", "9999-09-30", "9999-12-30"),
+        ("return-home-conversation", "9999-12-28T23:00", "9999-12-31T23:00:00+00:00"),
+    ],
+)
+def test_due_dates_up_to_the_last_date_there_is_are_printed(name: str, start: str, printed: str) -> None:
+    assert _run(name, start) == printed + "\n"
+
+
 # --- The real console script, as a person would run it -------------------------------------------------
 
 
@@ -146,6 +187,7 @@ def test_console_script_lists_the_clocks(script_env: dict[str, str]) -> None:
     [
         (("nonsense", "2023-04-25"), "No clock is called 'nonsense'"),
         (("icpc", "not-a-date"), "'not-a-date' is not an ISO date"),
+        (("assessment", "9999-12-01"), "Cannot work out when the assessment clock started at 9999-12-01"),
     ],
 )
 def test_console_script_wrong_input_exits_2_with_one_line_on_stderr(

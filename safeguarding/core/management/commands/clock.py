@@ -4,8 +4,8 @@
     safeguarding clock icpc 2023-04-25                      -> 2023-05-18
     safeguarding clock return-home-conversation 2023-03-25T10:00   -> 2023-03-28T11:00:00+01:00
 
-Local closure days in the database count, like the pages. A wrong clock name or date prints one line on
-stderr and exits with status 2.
+Local closure days in the database count, like the pages. A wrong clock name or date, or a start whose due
+date cannot be worked out (it would fall after 9999, say), prints one line on stderr and exits with status 2.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import DatabaseError
 
 from safeguarding.core.calendar import WorkingCalendar, current_calendar
-from safeguarding.core.clocks import CLOCKS, Clock, Start
+from safeguarding.core.clocks import CLOCKS, Clock, ClockOutOfRange, Start
 
 USAGE_ERROR = 2
 
@@ -64,7 +64,10 @@ class Command(BaseCommand):
                 f"No clock is called {name!r}; the clocks are: {', '.join(CLOCKS)}", returncode=USAGE_ERROR
             )
         start = parse_start(start_text)
-        due = clock.due(start, calendar=self._calendar())
+        try:
+            due = clock.due(start, calendar=self._calendar())
+        except ClockOutOfRange as exc:
+            raise CommandError(" ".join(str(exc).split()), returncode=USAGE_ERROR) from exc
         if isinstance(due, datetime):
             self.stdout.write(due.isoformat(timespec="seconds"))
         else:
