@@ -74,6 +74,12 @@ _PERMISSION_LIST = [
     Permission("agency.change", "Administration", "Change an agency's details and its teams"),
     Permission("agency.create", "Administration", "Add agencies to the partnership"),
     Permission("people.manage", "Administration", "Invite people, give and end roles, deactivate accounts"),
+    Permission(
+        "people.grant_sensitive",
+        "Administration",
+        "Give roles that reach identifiable data or the access log, and change the sign-in details of people "
+        "who hold them",
+    ),
     Permission("roles.view", "Administration", "Read the role catalogue"),
     Permission("lockout.manage", "Administration", "Unlock accounts locked after failed sign-ins"),
     Permission("calendar.manage", "Administration", "Edit local closure days used by the working-day clocks"),
@@ -234,7 +240,11 @@ _ROLE_LIST = [
         "business_unit_manager",
         "Business unit manager",
         "Leads the business unit; reviews the access log and break-glass use.",
-        (*_BUSINESS_UNIT, *_g(PARTNERSHIP, "accesslog.view", "accesslog.export", "breakglass.review")),
+        (
+            *_BUSINESS_UNIT,
+            *_g(PARTNERSHIP, "accesslog.view", "accesslog.export", "breakglass.review"),
+            *_g(PARTNERSHIP, "people.grant_sensitive"),
+        ),
     ),
     Role(
         "subgroup_chair",

@@ -16,7 +16,8 @@ from django.conf import settings
 from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 from django.utils import timezone
 
-from safeguarding.access.permissions import visible_to
+from safeguarding.access.decorators import is_two_factor_verified
+from safeguarding.access.permissions import holds_partnership_wide, visible_to
 from safeguarding.accounts.models import Agency, Membership, Team, User
 from safeguarding.accounts.roles import PERMISSIONS, ROLES, Permission, Role, Scope
 
@@ -137,11 +138,51 @@ def person_memberships(person: User) -> list[Membership]:
     return sorted(memberships, key=order)
 
 
-def email_in_use(email: str, *, excluding: User | None = None) -> bool:
-    people = User.objects.filter(email__iexact=email.strip())
-    if excluding is not None:
-        people = people.exclude(pk=excluding.pk)
-    return people.exists()
+# --- Who may give which roles ---------------------------------------------------------------------------
+
+# Giving a role that reaches identifiable data (children's records, or the access log that names them) hands
+# out that access, and so does taking over the account of someone who holds one; both need this permission.
+GRANT_SENSITIVE = "people.grant_sensitive"
+
+
+def may_grant_sensitive(actor: Any) -> bool:
+    """May the actor give roles reaching identifiable data, and change the sign-in of people holding them?
+
+    In a web session the actor must also have proved two-factor sign-in, so a stolen manager's password alone
+    hands out nothing. An actor outside a request (a command run on the server) has no session to prove it in.
+    """
+    in_a_session = callable(getattr(actor, "is_verified", None))
+    if in_a_session and not is_two_factor_verified(actor):
+        return False
+    return holds_partnership_wide(actor, GRANT_SENSITIVE)
+
+
+def roles_actor_may_give(actor: Any) -> list[Role]:
+    """The roles the actor may give, in catalogue order: all, or those that reach no identifiable data."""
+    sensitive = may_grant_sensitive(actor)
+    return [role for role in ROLES.values() if sensitive or not role.grants_identifiable]
+
+
+def sensitive_role_givers() -> str:
+    """Who may give the roles others may not, for messages: "business unit manager" (from the catalogue)."""
+    givers = [role for role in ROLES.values() if role.scope_for(GRANT_SENSITIVE) == Scope.PARTNERSHIP]
+    return " or ".join(role.name.lower() for role in givers) or "nobody"
+
+
+def person_reaches_identifiable_data(person: User) -> bool:
+    """Does the person hold, or will they hold, a role that reaches identifiable data?
+
+    Counts every role not yet ended: one that starts later, and one held while the person or the agency is
+    deactivated, because taking over such an account and then waiting (or reactivating it) hands over the
+    same access as a current role.
+    """
+    today = timezone.localdate()
+    codes = (
+        person.memberships.filter(Q(ends_on__isnull=True) | Q(ends_on__gt=today))
+        .values_list("role", flat=True)
+        .distinct()
+    )
+    return any(code in ROLES and ROLES[code].grants_identifiable for code in codes)
 
 
 # --- The role catalogue ---------------------------------------------------------------------------------

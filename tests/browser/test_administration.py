@@ -34,11 +34,11 @@ def test_business_unit_invites_a_person_and_gives_a_role(page: Page) -> None:
     page.get_by_label("Full name").fill("Priya Newcomer")
     page.get_by_label("Email address").fill("priya.newcomer@example.org")
     page.get_by_label("Agency").select_option(label="Agency A")
-    page.get_by_label("Role").select_option(label="Referrer")
+    page.get_by_label("Role").select_option(label="Subgroup member")
     page.get_by_role("button", name="Send invitation").click()
     expect(page.get_by_role("heading", name="Priya Newcomer")).to_be_visible()
     assert_accessible(page)
-    assert User.objects.get(email="priya.newcomer@example.org").memberships.get().role == "referrer"
+    assert User.objects.get(email="priya.newcomer@example.org").memberships.get().role == "subgroup_member"
     assert any("priya.newcomer@example.org" in message.to for message in mail.outbox)
 
 

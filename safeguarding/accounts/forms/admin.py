@@ -6,6 +6,7 @@ The forms only parse and check input; the services in accounts/services/people.p
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
@@ -13,8 +14,8 @@ from django import forms
 from django.utils import timezone
 
 from safeguarding.accounts.models import Agency, Team
-from safeguarding.accounts.roles import ROLE_CHOICES
-from safeguarding.accounts.selectors import active_agencies, active_teams_grouped
+from safeguarding.accounts.roles import ROLE_CHOICES, Role
+from safeguarding.accounts.selectors import active_agencies, active_teams_grouped, sensitive_role_givers
 from safeguarding.core.forms import GovukForm
 
 _CODE_PATTERN = re.compile(r"^[A-Z0-9][A-Z0-9-]*$")
@@ -105,14 +106,37 @@ class TeamChoiceField(forms.ChoiceField):
         return team
 
 
+_ROLE_HINT = "What each role may see and do is on the Roles and permissions page."
+
+
 def _role_field(**kwargs: Any) -> forms.ChoiceField:
     return forms.ChoiceField(
         label="Role",
         choices=[("", "Select a role"), *ROLE_CHOICES],
         error_messages={"required": "Select a role", "invalid_choice": "Select a role from the list"},
-        help_text="What each role may see and do is on the Roles and permissions page.",
+        help_text=_ROLE_HINT,
         **kwargs,
     )
+
+
+class _GivableRolesMixin:
+    """Offers only the roles the person filling in the form may give, and says why the others are missing.
+
+    The service checks again; this keeps people from choosing a role only to be refused.
+    """
+
+    fields: dict[str, Any]
+
+    def _limit_roles(self, givable: Sequence[Role] | None) -> None:
+        if givable is None:
+            return
+        field = self.fields["role"]
+        field.choices = [("", "Select a role"), *((role.code, role.name) for role in givable)]
+        if len(givable) < len(ROLE_CHOICES):
+            field.help_text = (
+                "Roles that reach identifiable data (children's records or the access log) are not listed: "
+                f"only a {sensitive_role_givers()} can give them. {_ROLE_HINT}"
+            )
 
 
 def _agency_field(**kwargs: Any) -> forms.ModelChoiceField[Agency]:
@@ -238,6 +262,11 @@ class PersonForm(GovukForm):
     job_title = forms.CharField(label="Job title", max_length=200, required=False)
     phone = forms.CharField(label="Phone number", max_length=40, required=False)
 
+    def __init__(self, *args: Any, email_hint: str = "", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if email_hint:
+            self.fields["email"].help_text = f"{self.fields['email'].help_text} {email_hint}"
+
     def clean_full_name(self) -> str:
         return " ".join(self.cleaned_data["full_name"].split())
 
@@ -245,7 +274,7 @@ class PersonForm(GovukForm):
         return str(self.cleaned_data["email"]).strip().lower()
 
 
-class InviteForm(_TeamInAgencyMixin, GovukForm):
+class InviteForm(_GivableRolesMixin, _TeamInAgencyMixin, GovukForm):
     full_name = PersonForm.base_fields["full_name"]
     email = PersonForm.base_fields["email"]
     job_title = PersonForm.base_fields["job_title"]
@@ -256,13 +285,17 @@ class InviteForm(_TeamInAgencyMixin, GovukForm):
     clean_full_name = PersonForm.clean_full_name
     clean_email = PersonForm.clean_email
 
+    def __init__(self, *args: Any, givable_roles: Sequence[Role] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._limit_roles(givable_roles)
+
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
         self._check_team_in_agency()
         return cleaned
 
 
-class MembershipForm(_TeamInAgencyMixin, GovukForm):
+class MembershipForm(_GivableRolesMixin, _TeamInAgencyMixin, GovukForm):
     agency = _agency_field()
     team = TeamChoiceField(label="Team", help_text="A team in the agency above, if the role is for one team.")
     role = _role_field()
@@ -270,9 +303,10 @@ class MembershipForm(_TeamInAgencyMixin, GovukForm):
         label="Start date", help_text="The first day the role applies. For example, 27 3 2025."
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, givable_roles: Sequence[Role] | None = None, **kwargs: Any) -> None:
         kwargs.setdefault("initial", {"starts_on": timezone.localdate()})
         super().__init__(*args, **kwargs)
+        self._limit_roles(givable_roles)
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}

@@ -4,18 +4,26 @@ Each function is one transaction that writes the change, and the access-log even
 what (details hold {"field": [old, new]}); django-simple-history records the row history in the same
 transaction. Problems a person can fix are raised as ValidationError (keyed by form field where there is
 one); changes that are refused outright raise AdministrationRefused with a message to show.
+
+Two rules stop an administrator widening anyone's access beyond their own say-so:
+- nobody changes their own roles, account details or account status here (refuse_own_account): another
+  administrator has to, so giving oneself a role always takes two people;
+- roles that reach identifiable data (Role.grants_identifiable: children's records, or the access log that
+  names them) are given only by someone holding people.grant_sensitive, who is also the only one who may
+  change the email address or reset the two-factor sign-in of a person holding such a role (otherwise
+  changing the address and sending a reset link to it would hand the account, and its access, to anyone).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from axes.utils import reset as axes_reset
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, models, transaction
 from django.http import HttpRequest
@@ -30,6 +38,11 @@ from safeguarding.accesslog.models import AccessEvent
 from safeguarding.accesslog.services import access_event_record
 from safeguarding.accounts.models import Agency, Membership, Team, User
 from safeguarding.accounts.roles import ROLES
+from safeguarding.accounts.selectors import (
+    may_grant_sensitive,
+    person_reaches_identifiable_data,
+    sensitive_role_givers,
+)
 from safeguarding.accounts.services.two_factor import two_factor_reset
 
 CREATE = AccessEvent.Action.CREATE
@@ -43,6 +56,26 @@ PERSON_FIELDS = ("full_name", "email", "job_title", "phone")
 
 class AdministrationRefused(Exception):
     """A change that is not allowed in the record's present state; the message says why, for the page."""
+
+
+def refuse_own_account(*, actor: User, person: User, doing: str) -> None:
+    """Refuse when an administrator acts on their own account; `doing` completes "You cannot ..."."""
+    if person.pk == actor.pk:
+        raise AdministrationRefused(
+            f"You cannot {doing}: nobody may change their own roles or account through the administration "
+            "pages. Ask another administrator."
+        )
+
+
+def _check_may_give(*, actor: User, role: str) -> None:
+    definition = ROLES.get(role)
+    if definition is not None and definition.grants_identifiable and not may_grant_sensitive(actor):
+        raise ValidationError(
+            {
+                "role": f"{definition.name} reaches identifiable data, so only a {sensitive_role_givers()} "
+                "can give it"
+            }
+        )
 
 
 def _changes(instance: models.Model, new_values: Mapping[str, Any]) -> dict[str, list[Any]]:
@@ -224,6 +257,23 @@ def _email_clash(email: str, excluding: User | None = None) -> bool:
     return people.exists()
 
 
+def _check_links_can_be_built(request: HttpRequest | None) -> None:
+    """Refuse before writing anything when an email needs a link and there is nothing to build it from."""
+    if request is None and not settings.SITE_URL:
+        raise ImproperlyConfigured(
+            "Emails sent outside a web request (from a command or a task) link to the platform at "
+            "SAFEGUARDING_SITE_URL: set it to the address people use, such as https://safeguarding.example.org"
+        )
+
+
+def absolute_url(path: str, request: HttpRequest | None) -> str:
+    """The full address of a path: from the request people used, or else from SAFEGUARDING_SITE_URL."""
+    if request is not None:
+        return request.build_absolute_uri(path)
+    _check_links_can_be_built(request)
+    return settings.SITE_URL.rstrip("/") + path
+
+
 def invitation_link(person: User, request: HttpRequest | None = None) -> str:
     """A link to choose a password (Django's password-reset token: it stops working once used)."""
     path = reverse(
@@ -233,9 +283,7 @@ def invitation_link(person: User, request: HttpRequest | None = None) -> str:
             "token": default_token_generator.make_token(person),
         },
     )
-    if request is not None:
-        return request.build_absolute_uri(path)
-    return getattr(settings, "SITE_URL", "").rstrip("/") + path
+    return absolute_url(path, request)
 
 
 def _send_invitation(person: User, inviter: User, request: HttpRequest | None) -> None:
@@ -250,6 +298,24 @@ def _send_invitation(person: User, inviter: User, request: HttpRequest | None) -
     subject = render_to_string("accounts/admin/email/invitation_subject.txt", context).strip()
     body = render_to_string("accounts/admin/email/invitation.txt", context)
     send_mail(subject, body, None, [person.email])
+
+
+def _send_email_change_notice(
+    *, full_name: str, old_email: str, new_email: str, changed_by: str, changed_at: datetime
+) -> None:
+    """Tell the old address that sign-in moved elsewhere: if it wasn't wanted, they can raise it at once."""
+    context = {
+        "full_name": full_name,
+        "old_email": old_email,
+        "new_email": new_email,
+        "changed_by": changed_by,
+        "changed_at": changed_at,
+        "partnership_name": settings.PARTNERSHIP_NAME,
+        "support_email": settings.SUPPORT_EMAIL,
+    }
+    subject = render_to_string("accounts/admin/email/email_changed_subject.txt", context).strip()
+    body = render_to_string("accounts/admin/email/email_changed.txt", context)
+    send_mail(subject, body, None, [old_email])
 
 
 def _check_membership(*, person: User, agency: Agency, team: Team | None, role: str, starts_on: date) -> None:
@@ -300,14 +366,19 @@ def person_invite(
     role: str,
     request: HttpRequest | None = None,
 ) -> User:
-    """Create an account with no password and a first role, and email a link to choose a password."""
+    """Create an account with no password and a first role, and email a link to choose a password.
+
+    A role reaching identifiable data needs people.grant_sensitive.
+    """
     email = email.strip().lower()
+    _check_links_can_be_built(request)
     with transaction.atomic():
         if _email_clash(email):
             raise ValidationError({"email": "A person with this email address already has an account"})
         person = User(email=email, full_name=full_name, job_title=job_title)
         person.set_unusable_password()
         _check_membership(person=person, agency=agency, team=team, role=role, starts_on=timezone.localdate())
+        _check_may_give(actor=actor, role=role)
         try:
             with transaction.atomic():
                 person.save()
@@ -339,6 +410,8 @@ def person_invite(
 
 def person_invitation_resend(*, actor: User, person: User, request: HttpRequest | None = None) -> None:
     """Send a fresh link to someone who has not chosen a password yet (the first link lasts a few hours)."""
+    refuse_own_account(actor=actor, person=person, doing="send yourself an invitation")
+    _check_links_can_be_built(request)
     with transaction.atomic():
         person = User.objects.get(pk=person.pk)
         if person.has_usable_password():
@@ -361,10 +434,16 @@ def person_invitation_resend(*, actor: User, person: User, request: HttpRequest 
 def person_update(
     *, actor: User, person: User, fields: Mapping[str, Any], request: HttpRequest | None = None
 ) -> User:
-    """Change a person's name, email address, job title or phone number."""
+    """Change a person's name, email address, job title or phone number.
+
+    A new email address is where password-reset links go, so it decides who controls the account: for a
+    person whose roles reach identifiable data it needs people.grant_sensitive. Any change of address ends
+    the person's sessions and emails the old address (after commit) saying who changed it.
+    """
     unknown = set(fields) - set(PERSON_FIELDS)
     if unknown:
         raise ValueError(f"Not personal details: {sorted(unknown)}")
+    refuse_own_account(actor=actor, person=person, doing="change your own details")
     values = dict(fields)
     if "email" in values:
         values["email"] = values["email"].strip().lower()
@@ -373,8 +452,20 @@ def person_update(
         changed = _changes(person, values)
         if not changed:
             return person
-        if "email" in changed and _email_clash(values["email"], excluding=person):
-            raise ValidationError({"email": "Another person already uses this email address"})
+        details: dict[str, Any] = dict(changed)
+        if "email" in changed:
+            if person_reaches_identifiable_data(person) and not may_grant_sensitive(actor):
+                raise ValidationError(
+                    {
+                        "email": f"{person.full_name}'s roles reach identifiable data, so only a "
+                        f"{sensitive_role_givers()} can change their email address"
+                    }
+                )
+            if _email_clash(values["email"], excluding=person):
+                raise ValidationError({"email": "Another person already uses this email address"})
+            # Sessions opened under the old address end: whoever holds them may be who it was taken from.
+            person.session_generation += 1
+            details["sessions"] = ["signed in", "ended"]
         for field, (_old, new) in changed.items():
             setattr(person, field, new)
         try:
@@ -382,7 +473,17 @@ def person_update(
                 person.save()
         except IntegrityError as exc:
             raise ValidationError({"email": "Another person already uses this email address"}) from exc
-        access_event_record(actor=actor, action=CHANGE, subject=person, details=changed, request=request)
+        access_event_record(actor=actor, action=CHANGE, subject=person, details=details, request=request)
+        if "email" in changed:
+            old_email, new_email = changed["email"]
+            notice = {
+                "full_name": person.full_name,
+                "old_email": old_email,
+                "new_email": new_email,
+                "changed_by": actor.full_name,
+                "changed_at": timezone.now(),
+            }
+            transaction.on_commit(lambda: _send_email_change_notice(**notice))
     return person
 
 
@@ -390,8 +491,7 @@ def person_deactivate(*, actor: User, person: User, request: HttpRequest | None 
     """Stop a person signing in and end every session they have; their roles and history stay on record."""
     with transaction.atomic():
         person = User.objects.select_for_update().get(pk=person.pk)
-        if person.pk == actor.pk:
-            raise AdministrationRefused("You cannot deactivate your own account. Ask another administrator.")
+        refuse_own_account(actor=actor, person=person, doing="deactivate your own account")
         if not person.is_active:
             raise AdministrationRefused(f"{person.full_name}'s account is already deactivated.")
         person.is_active = False
@@ -408,6 +508,7 @@ def person_deactivate(*, actor: User, person: User, request: HttpRequest | None 
 def person_reactivate(*, actor: User, person: User, request: HttpRequest | None = None) -> User:
     with transaction.atomic():
         person = User.objects.select_for_update().get(pk=person.pk)
+        refuse_own_account(actor=actor, person=person, doing="reactivate your own account")
         if person.is_active:
             raise AdministrationRefused(f"{person.full_name}'s account is already active.")
         person.is_active = True
@@ -419,14 +520,26 @@ def person_reactivate(*, actor: User, person: User, request: HttpRequest | None 
     return person
 
 
+def check_two_factor_reset_allowed(*, actor: User, person: User) -> None:
+    """Refuse a reset of one's own two-factor, or of an identifiable role holder's without the permission."""
+    refuse_own_account(actor=actor, person=person, doing="reset your own two-factor sign-in")
+    if person_reaches_identifiable_data(person) and not may_grant_sensitive(actor):
+        raise AdministrationRefused(
+            f"{person.full_name}'s roles reach identifiable data, so only a {sensitive_role_givers()} can "
+            "reset their two-factor sign-in."
+        )
+
+
 def person_two_factor_reset(*, actor: User, person: User, request: HttpRequest | None = None) -> None:
     """Remove a person's authenticator and recovery codes (a lost or replaced phone) and end their sessions.
 
     Their sessions end too, because a lost phone may still be signed in. They set up a new authenticator
-    the next time they sign in.
+    the next time they sign in. For a person whose roles reach identifiable data this needs
+    people.grant_sensitive: two-factor is what guards that data if their password is known to someone else.
     """
     with transaction.atomic():
         person = User.objects.select_for_update().get(pk=person.pk)
+        check_two_factor_reset_allowed(actor=actor, person=person)
         two_factor_reset(user=person)
         person.session_generation += 1
         person.save(update_fields=["session_generation"])
@@ -452,9 +565,14 @@ def membership_add(
     starts_on: date,
     request: HttpRequest | None = None,
 ) -> Membership:
-    """Give a person a role in an agency (and optionally one of its teams) from a start date."""
+    """Give a person a role in an agency (and optionally one of its teams) from a start date.
+
+    Never to oneself; a role reaching identifiable data needs people.grant_sensitive.
+    """
+    refuse_own_account(actor=actor, person=person, doing="give yourself a role")
     with transaction.atomic():
         _check_membership(person=person, agency=agency, team=team, role=role, starts_on=starts_on)
+        _check_may_give(actor=actor, role=role)
         membership = Membership.objects.create(
             user=person, agency=agency, team=team, role=role, starts_on=starts_on
         )
@@ -479,6 +597,7 @@ def membership_end(*, actor: User, membership: Membership, request: HttpRequest 
         membership = (
             Membership.objects.select_for_update().select_related("user", "agency").get(pk=membership.pk)
         )
+        refuse_own_account(actor=actor, person=membership.user, doing="end your own role")
         if membership.ends_on is not None and membership.ends_on <= today:
             raise AdministrationRefused(
                 f"This role already ended on {date_format(membership.ends_on, 'j F Y')}; "

@@ -3,7 +3,9 @@
 Who may do what:
 - agencies: agency.view to see (an agency lead sees their own agency), agency.change to edit details and
   teams, agency.create across the partnership to add, rename, re-code or deactivate an agency;
-- people, roles held, lockouts: people.manage / lockout.manage across the partnership;
+- people, roles held, lockouts: people.manage / lockout.manage across the partnership; roles that reach
+  identifiable data, and the email address and two-factor of people who hold one, also need
+  people.grant_sensitive; nobody may act on their own account here (services/people.py enforces both);
 - the role catalogue: roles.view.
 """
 
@@ -68,6 +70,19 @@ def _render(request: HttpRequest, template: str, page_title: str, **context: Any
 
 def _refusal(request: HttpRequest, refusal: services.AdministrationRefused) -> None:
     messages.error(request, str(refusal))
+
+
+def _refused_own_account(request: HttpRequest, person: User, doing: str) -> HttpResponse | None:
+    """Send someone acting on their own account back to it with the reason, before they fill in a form.
+
+    The service refuses again when the change is made; this saves filling in a form that can't succeed.
+    """
+    try:
+        services.refuse_own_account(actor=_actor(request), person=person, doing=doing)
+    except services.AdministrationRefused as refusal:
+        _refusal(request, refusal)
+        return redirect("administration:person-detail", pk=person.pk)
+    return None
 
 
 # --- Landing page ---------------------------------------------------------------------------------------
@@ -370,7 +385,7 @@ def person_list(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @permission_required("people.manage", partnership_wide=True)
 def person_invite(request: HttpRequest) -> HttpResponse:
-    form = InviteForm(request.POST or None)
+    form = InviteForm(request.POST or None, givable_roles=selectors.roles_actor_may_give(request.user))
     if request.method == "POST" and form.is_valid():
         try:
             person = services.person_invite(actor=_actor(request), request=request, **form.cleaned_data)
@@ -391,6 +406,13 @@ def person_invite(request: HttpRequest) -> HttpResponse:
 def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     person = _person_for(request, pk)
     has_authenticator = has_two_factor(person)
+    is_self = person.pk == request.user.pk
+    try:
+        services.check_two_factor_reset_allowed(actor=_actor(request), person=person)
+    except services.AdministrationRefused as refusal:
+        two_factor_reset_refusal = "" if is_self else str(refusal)
+    else:
+        two_factor_reset_refusal = ""
     return _render(
         request,
         "person_detail.html",
@@ -401,7 +423,9 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
         recovery_left=recovery_codes_left(person) if has_authenticator else 0,
         needs_two_factor=any(role.grants_identifiable for role in _roles_now(person)),
         invitation_pending=not person.has_usable_password(),
-        is_self=person.pk == request.user.pk,
+        is_self=is_self,
+        may_reset_two_factor=not is_self and not two_factor_reset_refusal,
+        two_factor_reset_refusal=two_factor_reset_refusal,
         today=timezone.localdate(),
     )
 
@@ -414,17 +438,35 @@ def _roles_now(person: User) -> list[Any]:
 @permission_required("people.manage", partnership_wide=True)
 def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
     person = _person_for(request, pk)
+    refused = _refused_own_account(request, person, "change your own details")
+    if refused is not None:
+        return refused
     initial = {name: getattr(person, name) for name in PersonForm.base_fields}
-    form = PersonForm(request.POST or None, initial=initial)
+    email_hint = ""
+    if selectors.person_reaches_identifiable_data(person) and not selectors.may_grant_sensitive(request.user):
+        givers = selectors.sensitive_role_givers()
+        email_hint = f"Their roles reach identifiable data, so only a {givers} can change it."
+    form = PersonForm(request.POST or None, initial=initial, email_hint=email_hint)
     if request.method == "POST" and form.is_valid():
+        old_email = person.email
         try:
-            services.person_update(
+            updated = services.person_update(
                 actor=_actor(request), person=person, fields=form.cleaned_data, request=request
             )
         except ValidationError as error:
             form.add_error(None, error)
+        except services.AdministrationRefused as refusal:
+            _refusal(request, refusal)
+            return redirect("administration:person-detail", pk=person.pk)
         else:
-            messages.success(request, "Their details have been saved.")
+            if updated.email != old_email:
+                messages.success(
+                    request,
+                    f"Their details have been saved. {updated.full_name} has been signed out everywhere, "
+                    f"and we have emailed {old_email} to say the address has changed.",
+                )
+            else:
+                messages.success(request, "Their details have been saved.")
             return redirect("administration:person-detail", pk=person.pk)
     return _render(
         request, "person_edit.html", f"Change {person.full_name}'s details", form=form, person=person
@@ -435,6 +477,9 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required("people.manage", partnership_wide=True)
 def person_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
     person = _person_for(request, pk)
+    refused = _refused_own_account(request, person, "deactivate your own account")
+    if refused is not None:
+        return refused
     if request.method == "POST":
         try:
             services.person_deactivate(actor=_actor(request), person=person, request=request)
@@ -471,8 +516,14 @@ def person_reactivate(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required("people.manage", partnership_wide=True)
 def person_two_factor_reset(request: HttpRequest, pk: int) -> HttpResponse:
     person = _person_for(request, pk)
+    try:
+        services.check_two_factor_reset_allowed(actor=_actor(request), person=person)
+        if request.method == "POST":
+            services.person_two_factor_reset(actor=_actor(request), person=person, request=request)
+    except services.AdministrationRefused as refusal:
+        _refusal(request, refusal)
+        return redirect("administration:person-detail", pk=person.pk)
     if request.method == "POST":
-        services.person_two_factor_reset(actor=_actor(request), person=person, request=request)
         messages.success(
             request,
             f"{person.full_name}'s two-factor sign-in has been reset. They will set up a new "
@@ -505,7 +556,10 @@ def person_invitation_resend(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required("people.manage", partnership_wide=True)
 def membership_add(request: HttpRequest, pk: int) -> HttpResponse:
     person = _person_for(request, pk)
-    form = MembershipForm(request.POST or None)
+    refused = _refused_own_account(request, person, "give yourself a role")
+    if refused is not None:
+        return refused
+    form = MembershipForm(request.POST or None, givable_roles=selectors.roles_actor_may_give(request.user))
     if request.method == "POST" and form.is_valid():
         try:
             membership = services.membership_add(
@@ -513,6 +567,9 @@ def membership_add(request: HttpRequest, pk: int) -> HttpResponse:
             )
         except ValidationError as error:
             form.add_error(None, error)
+        except services.AdministrationRefused as refusal:
+            _refusal(request, refusal)
+            return redirect("administration:person-detail", pk=person.pk)
         else:
             messages.success(
                 request,
@@ -528,6 +585,9 @@ def membership_add(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required("people.manage", partnership_wide=True)
 def membership_end(request: HttpRequest, pk: int, membership_pk: int) -> HttpResponse:
     person = _person_for(request, pk)
+    refused = _refused_own_account(request, person, "end your own role")
+    if refused is not None:
+        return refused
     # Reached through the person fetched above, so the membership is in scope.
     membership: Membership = get_object_or_404(
         person.memberships.select_related("agency", "team"), pk=membership_pk
