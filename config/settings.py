@@ -28,6 +28,17 @@ SECRET_KEY = env_str("SAFEGUARDING_SECRET_KEY", "" if PRODUCTION else _INSECURE_
 if PRODUCTION and (len(SECRET_KEY) < 50 or SECRET_KEY == _INSECURE_KEY):
     raise ConfigurationError("SAFEGUARDING_SECRET_KEY must be set to a random value of 50+ characters")
 
+# The access log's hash chain is an HMAC keyed with this secret, kept outside the database (with the other
+# secrets, and backed up with them) so that someone who can rewrite the table cannot re-compute the chain.
+# Changing it makes every existing event fail `accesslog verify`: there is no key rotation yet.
+_INSECURE_ACCESSLOG_KEY = "insecure-development-access-log-key-never-use-in-production"
+ACCESSLOG_KEY = env_str("SAFEGUARDING_ACCESSLOG_KEY", "" if PRODUCTION else _INSECURE_ACCESSLOG_KEY)
+if PRODUCTION and (len(ACCESSLOG_KEY) < 32 or ACCESSLOG_KEY == _INSECURE_ACCESSLOG_KEY):
+    raise ConfigurationError(
+        "SAFEGUARDING_ACCESSLOG_KEY must be set to a random value of 32+ characters, kept outside the "
+        "database"
+    )
+
 ALLOWED_HOSTS = env_list(
     "SAFEGUARDING_ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost", "testserver"]
 )
@@ -40,6 +51,7 @@ PARTNERSHIP_SHORT_NAME = env_str("SAFEGUARDING_PARTNERSHIP_SHORT_NAME", "WSP")
 # Path under static/ or an absolute URL of the partnership's own logo; empty shows the name only.
 PARTNERSHIP_LOGO = env_str("SAFEGUARDING_PARTNERSHIP_LOGO", "")
 SUPPORT_EMAIL = env_str("SAFEGUARDING_SUPPORT_EMAIL", "safeguarding.partnership@example.org")
+SITE_URL = env_str("SAFEGUARDING_SITE_URL", "")
 
 INSTALLED_APPS = [
     "django.contrib.auth",
@@ -67,6 +79,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "safeguarding.core.middleware.ClientAddressMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "safeguarding.core.middleware.RequestIdMiddleware",
@@ -161,8 +174,9 @@ AXES_USERNAME_CALLABLE = "safeguarding.accounts.backends.axes_username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
-AXES_IPWARE_PROXY_COUNT = env_int("SAFEGUARDING_PROXY_COUNT", 0)
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+# How many reverse proxies stand in front of the platform. With one or more, the client's address is read
+# from X-Forwarded-For (core.middleware.ClientAddressMiddleware) for the lockout and the access log.
+PROXY_COUNT = env_int("SAFEGUARDING_PROXY_COUNT", 0)
 
 OTP_TOTP_ISSUER = PARTNERSHIP_SHORT_NAME
 RECOVERY_CODE_COUNT = 10
@@ -234,7 +248,7 @@ EMAIL_BACKEND = env_str(
 )
 EMAIL_HOST = env_str("SAFEGUARDING_EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("SAFEGUARDING_EMAIL_PORT", 25)
-EMAIL_USE_TLS = env_bool("SAFEGUARDING_EMAIL_TLS", default=False)
+EMAIL_USE_TLS = env_bool("SAFEGUARDING_EMAIL_TLS", default=PRODUCTION)
 DEFAULT_FROM_EMAIL = env_str("SAFEGUARDING_FROM_EMAIL", "no-reply@safeguarding.example.org")
 
 LANGUAGE_CODE = "en-gb"

@@ -12,8 +12,22 @@ from safeguarding.accesslog.models import AccessEvent
 from safeguarding.accesslog.selectors import EventFilters
 from safeguarding.core.forms import GovukForm
 
+# User numbers are ids of a 64-bit auto field: anything outside this range names nobody, and the databases
+# refuse to compare a column with a larger number (SQLite raises OverflowError).
+USER_NUMBER_MIN = 1
+USER_NUMBER_MAX = 2**63 - 1
+
 DATE_INPUT_FORMATS = ["%d/%m/%Y", "%d/%m/%y", "%d-%m-%Y", "%d %m %Y", "%d.%m.%Y", "%Y-%m-%d"]
 DATE_HINT = "For example, 27/3/2025"
+
+
+def is_user_number(text: str) -> bool:
+    """True when `text` is written as a user number: ASCII digits only ("²" and "١٢" are digits to Python)."""
+    return text.isascii() and text.isdigit()
+
+
+def user_number_in_range(number: int) -> bool:
+    return USER_NUMBER_MIN <= number <= USER_NUMBER_MAX
 
 
 def _date_field(label: str) -> forms.DateField:
@@ -61,7 +75,13 @@ class AccessLogFilterForm(GovukForm):
 
     def clean_actor(self) -> str:
         actor = (self.cleaned_data.get("actor") or "").strip()
-        if actor and not actor.isdigit():
+        if is_user_number(actor):
+            if not user_number_in_range(int(actor)):
+                raise ValidationError(
+                    f"Enter a user number from {USER_NUMBER_MIN} to {USER_NUMBER_MAX}, or the person's email "
+                    "address"
+                )
+        elif actor:
             try:
                 validate_email(actor)
             except ValidationError as exc:
@@ -83,7 +103,8 @@ class AccessLogFilterForm(GovukForm):
         """The cleaned filters; `actor_id` fixes the person (the per-person page)."""
         data = self.cleaned_data
         actor = data.get("actor", "")
-        if actor_id is None and actor.isdigit():
+        by_number = is_user_number(actor)
+        if actor_id is None and by_number:
             actor_id = int(actor)
         return EventFilters(
             date_from=data.get("date_from"),
@@ -91,7 +112,7 @@ class AccessLogFilterForm(GovukForm):
             agency=data.get("agency", "").strip(),
             action=data.get("action", ""),
             actor_id=actor_id,
-            actor_email=actor if actor and not actor.isdigit() else "",
+            actor_email=actor if actor and not by_number else "",
             subject_type=data.get("subject_type", "").strip(),
             subject_id=data.get("subject_id", "").strip(),
         )

@@ -4,7 +4,8 @@ data, per sign-in (and failed sign-in), and per change.
 Each row freezes who acted (name, email, roles and agencies as they were at the time), so later changes
 to people never rewrite history. Each row's hash covers its content and the previous row's hash, so an
 altered or removed row breaks the chain (`safeguarding accesslog verify`). Updates and deletes are refused
-by the model, its queryset and by database triggers (triggers.py, installed by migration 0002).
+by the model, its queryset and by database triggers (triggers.py, installed by migration 0002), and a
+unique prev_hash means the chain can never fork.
 
 On SQLite, a migration that alters this table may rebuild it (create a copy, drop the old one), and the
 triggers go with the old table: such a migration must install them again with `triggers.install`.
@@ -13,7 +14,8 @@ test_triggers.py fails if a migration leaves the table without them.
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Collection, Iterable
+from typing import Any, NoReturn
 
 from django.conf import settings
 from django.db import models
@@ -25,7 +27,22 @@ class AppendOnlyError(RuntimeError):
 
 
 class AccessEventQuerySet(models.QuerySet["AccessEvent"]):
-    """Reads as usual; bulk changes are refused here before the database triggers would refuse them."""
+    """Reads as usual; bulk changes are refused here before the database triggers would refuse them.
+
+    bulk_create is refused too: it would add rows without linking each to the one before it (only
+    services.access_event_record does that, one event at a time under the chain's lock).
+    """
+
+    def bulk_create(
+        self,
+        objs: Iterable[AccessEvent],
+        batch_size: int | None = None,
+        ignore_conflicts: bool = False,
+        update_conflicts: bool = False,
+        update_fields: Collection[str] | None = None,
+        unique_fields: Collection[str] | None = None,
+    ) -> NoReturn:
+        raise AppendOnlyError("Access events are added one at a time, through access_event_record")
 
     def update(self, **kwargs: Any) -> int:
         raise AppendOnlyError("Access events cannot be changed")
@@ -88,6 +105,11 @@ class AccessEvent(models.Model):
             ),
             models.Index(fields=["actor", "occurred_at"], name="accessevent_actor_idx"),
             models.Index(fields=["action", "occurred_at"], name="accessevent_action_idx"),
+        ]
+        constraints = [
+            # Each event has one successor: two events claiming the same predecessor (a fork of the
+            # chain, from writers that did not take turns) can never be committed.
+            models.UniqueConstraint(fields=["prev_hash"], name="accessevent_prev_hash_unique"),
         ]
 
     def __str__(self) -> str:

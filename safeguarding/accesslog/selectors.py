@@ -127,6 +127,12 @@ def _problem_with(event: AccessEvent, *, previous_id: int | None, expected_prev_
             cause = f"{before} was altered and its hash re-computed, or an event between them was removed"
         return f"its prev_hash does not match the hash of {before}; {cause}"
     if event_hash(event) != event.hash:
+        if previous_id is None:
+            # Every row fails when the key is not the one the log was written with; it shows here first.
+            return (
+                "its content does not match its hash: the row was altered, or SAFEGUARDING_ACCESSLOG_KEY is "
+                "not the key the log was written with"
+            )
         return "its content does not match its hash: the row was altered"
     return None
 
@@ -172,8 +178,8 @@ def access_events_filtered(filters: EventFilters) -> QuerySet[AccessEvent]:
     zone = timezone.get_default_timezone()
     if filters.date_from is not None:
         events = events.filter(occurred_at__gte=datetime.combine(filters.date_from, time.min, tzinfo=zone))
-    if filters.date_to is not None:
-        # Up to the end of that day in local time: before the start of the next day.
+    if filters.date_to is not None and filters.date_to < date.max:
+        # Up to the end of that day in local time: before the start of the next day (31/12/9999 has none).
         next_day = filters.date_to + timedelta(days=1)
         events = events.filter(occurred_at__lt=datetime.combine(next_day, time.min, tzinfo=zone))
     if filters.agency:

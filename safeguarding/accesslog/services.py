@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import hashlib
+import hmac
 import ipaddress
 import json
 from datetime import UTC
 from typing import Any
 
+from django.conf import settings
 from django.db import connection, models, transaction
 from django.http import HttpRequest
 from django.utils import timezone
@@ -20,7 +22,11 @@ _CHAIN_LOCK_KEY = 727_001
 
 
 def event_hash(event: AccessEvent) -> str:
-    """The hash of an event: SHA-256 over its content, in a fixed order, and the previous hash."""
+    """The hash of an event: HMAC-SHA256 over its content, in a fixed order, and the previous hash.
+
+    Keyed with settings.ACCESSLOG_KEY, held outside the database: someone who can rewrite the table (and
+    drop its triggers) cannot re-compute the hashes of the rows after the one they changed without it.
+    """
     content = {
         "occurred_at": event.occurred_at.astimezone(UTC).isoformat(timespec="microseconds"),
         "actor_id": event.actor_id,
@@ -39,7 +45,8 @@ def event_hash(event: AccessEvent) -> str:
         "prev_hash": event.prev_hash,
     }
     payload = json.dumps(content, sort_keys=True, separators=(",", ":"), default=str)
-    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+    key = settings.ACCESSLOG_KEY.encode("utf-8")
+    return hmac.new(key, payload.encode("utf-8"), hashlib.sha256).hexdigest()
 
 
 def access_event_record(

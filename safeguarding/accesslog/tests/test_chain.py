@@ -193,3 +193,51 @@ def test_verify_via_the_safeguarding_console_script() -> None:
     with contextlib.redirect_stdout(out):
         main(["accesslog", "verify"])
     assert out.getvalue() == "ok 2 events\n"
+
+
+# --- The key ------------------------------------------------------------------------------------------------
+
+
+def test_the_hash_depends_on_the_access_log_key(settings: pytest.FixtureRequest) -> None:
+    (event,) = _record_events(1)
+    assert event_hash(event) == event.hash
+    settings.ACCESSLOG_KEY = "another-key-of-at-least-thirty-two-characters"  # type: ignore[attr-defined]
+    assert event_hash(event) != event.hash
+    settings.ACCESSLOG_KEY = "another-key-of-at-least-thirty-two-characters!"  # type: ignore[attr-defined]
+    assert event_hash(event) != event.hash
+
+
+def test_a_chain_rewritten_without_the_key_is_caught(settings: pytest.FixtureRequest) -> None:
+    """Someone with database access drops the triggers, alters a row and re-computes every hash, but
+    without the key (here, with a key of their own): under the real key the chain fails from its start."""
+    events = _record_events(3)
+    real_key = settings.ACCESSLOG_KEY  # type: ignore[attr-defined]
+    settings.ACCESSLOG_KEY = "the-attackers-guess-at-the-key-0123456789"  # type: ignore[attr-defined]
+    previous_hash = GENESIS_HASH
+    for index, event in enumerate(events):
+        forged = AccessEvent.objects.get(pk=event.pk)
+        forged.prev_hash = previous_hash
+        if index == 1:
+            forged.purpose = "nothing to see here"
+        forged.hash = event_hash(forged)
+        raw_update(forged.pk, purpose=forged.purpose, prev_hash=forged.prev_hash, hash=forged.hash)
+        previous_hash = forged.hash
+    # Under the attacker's key the rewritten chain is whole...
+    assert _verify()[0] == 0
+    # ...but not under the real one.
+    settings.ACCESSLOG_KEY = real_key  # type: ignore[attr-defined]
+    code, _, err = _verify()
+    assert code == 1
+    assert f"event #{events[0].pk} (" in err
+    assert "its content does not match its hash: the row was altered" in err
+
+
+def test_a_different_key_fails_verify_from_the_first_event_and_says_so(
+    settings: pytest.FixtureRequest,
+) -> None:
+    events = _record_events(2)
+    settings.ACCESSLOG_KEY = "a-new-key-that-was-never-used-for-this-log"  # type: ignore[attr-defined]
+    code, _, err = _verify()
+    assert code == 1
+    assert f"event #{events[0].pk} (" in err
+    assert "SAFEGUARDING_ACCESSLOG_KEY is not the key the log was written with" in err

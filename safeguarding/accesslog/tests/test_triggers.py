@@ -162,3 +162,37 @@ def test_the_triggers_command_reports_a_missing_trigger_and_puts_it_back() -> No
     event = _event()
     with pytest.raises(IntegrityError), transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("DELETE FROM accesslog_accessevent WHERE id = %s", [event.pk])
+
+
+@pytest.mark.django_db
+def test_the_queryset_refuses_bulk_create_which_would_skip_the_chain() -> None:
+    first = _event()
+    unlinked = AccessEvent(action=AccessEvent.Action.VIEW, prev_hash=first.hash, hash="f" * 64)
+    with pytest.raises(AppendOnlyError, match="access_event_record"):
+        AccessEvent.objects.bulk_create([unlinked])
+    with pytest.raises(AppendOnlyError):
+        AccessEvent.objects.all().bulk_create([unlinked])
+    assert AccessEvent.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_a_fork_of_the_chain_is_refused_by_the_database() -> None:
+    """Two events claiming the same predecessor (writers that did not take turns) cannot both be kept."""
+    first = _event()
+    second = _event()
+    assert second.prev_hash == first.hash
+    fork = AccessEvent(action=AccessEvent.Action.VIEW, prev_hash=first.hash, hash="e" * 64)
+    with pytest.raises(IntegrityError, match="prev_hash"), transaction.atomic():
+        fork.save(force_insert=True)
+    assert list(AccessEvent.objects.order_by("id").values_list("pk", flat=True)) == [first.pk, second.pk]
+
+
+@pytest.mark.django_db
+def test_only_the_first_event_starts_the_chain() -> None:
+    from safeguarding.accesslog.services import GENESIS_HASH
+
+    first, second = _event(), _event()
+    assert [first.prev_hash, second.prev_hash] == [GENESIS_HASH, first.hash]
+    second_start = AccessEvent(action=AccessEvent.Action.VIEW, prev_hash=GENESIS_HASH, hash="d" * 64)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        second_start.save(force_insert=True)

@@ -315,3 +315,70 @@ def test_times_in_the_export_are_london_time_with_offset(personas: Personas) -> 
     raw_update(event.pk, occurred_at=datetime(2025, 7, 1, 9, 0, tzinfo=LONDON))
     rows = _csv(personas.client("bu_manager").get(EXPORT_URL, {"action": "view"}))
     assert rows[1][1] == "2025-07-01T09:00:00+01:00"
+
+
+# --- Input from outside -------------------------------------------------------------------------------------
+
+TOO_BIG = str(10**20)
+
+
+@pytest.mark.parametrize("number", [TOO_BIG, str(2**63), "0", "²", "١٢"])
+def test_a_user_number_out_of_range_or_not_plain_digits_is_a_form_error(
+    personas: Personas, number: str
+) -> None:
+    client = personas.client("bu_manager")
+    response = client.get(LIST_URL, {"actor": number})
+    assert response.status_code == 200
+    assert response.context["page"] is None
+    assert response.context["form"].errors["actor"]
+    assert '<a href="#id_actor">' in _page(response)
+    assert not AccessEvent.objects.filter(action=Action.LIST).exists()
+    export = client.get(EXPORT_URL, {"actor": number})
+    assert export.status_code == 302
+    assert not AccessEvent.objects.filter(action=Action.EXPORT).exists()
+
+
+def test_a_huge_user_number_says_what_numbers_there_are(personas: Personas) -> None:
+    response = personas.client("bu_manager").get(LIST_URL, {"actor": TOO_BIG})
+    assert "Enter a user number from 1 to 9223372036854775807" in _page(response)
+
+
+def test_the_largest_user_number_is_a_search_that_finds_nobody(personas: Personas) -> None:
+    _view(personas.a_worker, personas.b_worker)
+    client = personas.client("bu_manager")
+    assert _shown(client.get(LIST_URL, {"actor": str(2**63 - 1)})) == []
+    assert _shown(client.get(LIST_URL, {"actor": f"00{personas.a_worker.pk}"})) != []
+
+
+@pytest.mark.parametrize("user_id", [10**20, 2**63, 0])
+def test_the_person_page_for_a_user_number_out_of_range_is_not_found(
+    personas: Personas, user_id: int
+) -> None:
+    client = personas.client("bu_manager")
+    assert client.get(f"{LIST_URL}people/{user_id}/").status_code == 404
+    assert not AccessEvent.objects.filter(action=Action.LIST).exists()
+    # Without the permission it is still 403 first: the range says nothing to someone who may not look.
+    assert personas.client("a_worker").get(f"{LIST_URL}people/{user_id}/").status_code == 403
+
+
+def test_the_person_page_for_the_largest_user_number_is_empty(personas: Personas) -> None:
+    response = personas.client("bu_manager").get(person_activity_url(2**63 - 1))
+    assert response.status_code == 200
+    assert _shown(response) == []
+
+
+def test_dates_at_the_ends_of_the_calendar_are_not_an_error(personas: Personas) -> None:
+    event = _view(personas.a_worker, personas.b_worker)
+    response = personas.client("bu_manager").get(LIST_URL, {"date_from": "1/1/0001", "date_to": "31/12/9999"})
+    assert response.status_code == 200
+    assert event.pk in _shown(response)
+
+
+@pytest.mark.parametrize(
+    "url", [LIST_URL, EXPORT_URL, reverse("accesslog:person", args=[1])], ids=["list", "export", "person"]
+)
+def test_every_page_of_the_log_needs_two_factor_sign_in(personas: Personas, url: str) -> None:
+    response = personas.client("bu_manager", two_factor=False).get(url)
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("accounts:two-factor-setup"))
+    assert not AccessEvent.objects.filter(action__in=[Action.LIST, Action.EXPORT]).exists()

@@ -471,7 +471,7 @@ def test_invitation_from_a_command_links_to_site_url(
 
 
 def test_a_manager_must_prove_two_factor_before_giving_sensitive_roles(personas: Personas) -> None:
-    """With only the password (a session that skipped setting up two-factor), sensitive roles are not offered."""
+    """With only the password (two-factor set-up skipped), sensitive roles are not offered."""
     unverified = personas.client("bu_manager", two_factor=False)
     page = unverified.get(reverse("administration:person-invite")).content.decode()
     assert ">MASH manager<" not in page

@@ -7,6 +7,7 @@ import secrets
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied
@@ -46,6 +47,7 @@ def test_production_settings_pass_the_deploy_check() -> None:
         **os.environ,
         "SAFEGUARDING_MODE": "production",
         "SAFEGUARDING_SECRET_KEY": secrets.token_urlsafe(64),
+        "SAFEGUARDING_ACCESSLOG_KEY": secrets.token_urlsafe(32),
         "SAFEGUARDING_ALLOWED_HOSTS": "safeguarding.example.org",
         "DJANGO_SETTINGS_MODULE": "config.settings",
     }
@@ -70,6 +72,33 @@ def test_production_refuses_to_start_without_a_secret_key() -> None:
     )
     assert result.returncode != 0
     assert "SAFEGUARDING_SECRET_KEY" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "accesslog_key",
+    [
+        None,
+        "",
+        "too-short-31-characters-xxxxxxx",
+        "insecure-development-access-log-key-never-use-in-production",
+    ],
+    ids=["unset", "empty", "short", "development-key"],
+)
+def test_production_refuses_to_start_without_an_access_log_key(accesslog_key: str | None) -> None:
+    env = {
+        **os.environ,
+        "SAFEGUARDING_MODE": "production",
+        "SAFEGUARDING_SECRET_KEY": secrets.token_urlsafe(64),
+        "SAFEGUARDING_ALLOWED_HOSTS": "x.example.org",
+    }
+    env.pop("SAFEGUARDING_ACCESSLOG_KEY", None)
+    if accesslog_key is not None:
+        env["SAFEGUARDING_ACCESSLOG_KEY"] = accesslog_key
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode != 0
+    assert "SAFEGUARDING_ACCESSLOG_KEY must be set" in result.stderr
 
 
 def _request(user: object) -> HttpRequest:
@@ -118,3 +147,21 @@ def test_server_error_page_renders_without_the_database() -> None:
     assert response.status_code == 500
     assert "Sorry, there is a problem with the service" in response.content.decode()
     assert "call 999" in response.content.decode()
+
+
+def test_client_address_comes_from_the_trusted_proxy_only(settings: Any) -> None:
+    from safeguarding.accesslog.models import AccessEvent
+
+    user = make_user("subgroup_member", email="proxy@example.org")
+    headers: dict[str, Any] = {
+        "HTTP_X_FORWARDED_FOR": "203.0.113.9, 198.51.100.7",
+        "HTTP_X_REQUEST_ID": "planted-request-id",
+    }
+    settings.PROXY_COUNT = 0
+    response = Client().post("/account/sign-in/", {"username": user.email, "password": "wrong"}, **headers)
+    assert response["X-Request-ID"] != "planted-request-id"
+    settings.PROXY_COUNT = 1
+    response = Client().post("/account/sign-in/", {"username": user.email, "password": "wrong"}, **headers)
+    assert response["X-Request-ID"] == "planted-request-id"
+    failures = AccessEvent.objects.filter(action="sign_in_failed").order_by("id")
+    assert [event.ip_address for event in failures] == ["127.0.0.1", "198.51.100.7"]
