@@ -149,6 +149,8 @@ class User(AbstractBaseUser):
     EMAIL_FIELD = "email"
     REQUIRED_FIELDS: ClassVar[list[str]] = ["full_name"]
 
+    # Agency scope over people follows memberships, ended ones included: an agency keeps seeing who worked
+    # for it. Pages listing "current staff" filter to current memberships themselves.
     access_agency_path: ClassVar[str] = "memberships__agency_id"
     access_own_path: ClassVar[str] = "pk"
 

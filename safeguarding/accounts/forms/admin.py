@@ -164,8 +164,9 @@ class _TeamInAgencyMixin:
 # --- Agencies and teams ---------------------------------------------------------------------------------
 
 
-class AgencyFilterForm(GovukForm):
-    kind = forms.ChoiceField(label="Kind", required=False, choices=[("", "All kinds"), *Agency.Kind.choices])
+class ActiveStatusFilterForm(GovukForm):
+    """A list filter with an "active / deactivated / both" choice; subclasses add their own fields."""
+
     status = forms.ChoiceField(
         label="Status",
         required=False,
@@ -174,6 +175,11 @@ class AgencyFilterForm(GovukForm):
 
     def active_filter(self) -> bool | None:
         return {"active": True, "deactivated": False}.get(self.cleaned_data.get("status") or "")
+
+
+class AgencyFilterForm(ActiveStatusFilterForm):
+    kind = forms.ChoiceField(label="Kind", required=False, choices=[("", "All kinds"), *Agency.Kind.choices])
+    field_order = ["kind", "status"]
 
 
 class AgencyForm(GovukForm):
@@ -230,20 +236,17 @@ class TeamForm(GovukForm):
 # --- People ---------------------------------------------------------------------------------------------
 
 
-class PersonFilterForm(GovukForm):
+class PersonFilterForm(ActiveStatusFilterForm):
     q = forms.CharField(label="Name or email address", required=False, max_length=200)
     agency = forms.ModelChoiceField(
         label="Agency", required=False, queryset=Agency.objects.order_by("name"), empty_label="All agencies"
     )
     role = forms.ChoiceField(label="Role", required=False, choices=[("", "All roles"), *ROLE_CHOICES])
-    status = forms.ChoiceField(
-        label="Account",
-        required=False,
-        choices=[("", "Active and deactivated"), ("active", "Active"), ("deactivated", "Deactivated")],
-    )
+    field_order = ["q", "agency", "role", "status"]
 
-    def active_filter(self) -> bool | None:
-        return {"active": True, "deactivated": False}.get(self.cleaned_data.get("status") or "")
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["status"].label = "Account"
 
 
 class PersonForm(GovukForm):
