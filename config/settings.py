@@ -75,6 +75,8 @@ INSTALLED_APPS = [
     "safeguarding.access",
     "safeguarding.accesslog",
     "safeguarding.api",
+    "safeguarding.children",
+    "safeguarding.frontdoor",
     "safeguarding.demo",
 ]
 
