@@ -32,6 +32,7 @@ AREAS: tuple[Area, ...] = (
             "Your referrals and what happened to them",
             "The MASH queue, with the one working day clock for every contact",
         ),
+        url_name="frontdoor:home",
     ),
     Area(
         "children",

@@ -10,13 +10,33 @@ import re
 from datetime import date, timedelta
 from typing import Annotated, Self
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
 
 from safeguarding.children.codes import Ethnicity, Sex
 from safeguarding.frontdoor.models import Concern, Contact, Level
 
-Text = Annotated[str, StringConstraints(strip_whitespace=True, max_length=5000)]
-ShortText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)]
+
+def _no_nul(value: str) -> str:
+    # PostgreSQL cannot store NUL in text; say so rather than fail on saving.
+    if "\x00" in value:
+        raise ValueError("Remove the unprintable character (NUL) from this answer")
+    return value
+
+
+_Clean = AfterValidator(_no_nul)
+# Each limit matches the column the answer is stored in (frontdoor.models).
+Text = Annotated[str, StringConstraints(strip_whitespace=True, max_length=5000), _Clean]
+ShortText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200), _Clean]
+Name = Annotated[str, StringConstraints(strip_whitespace=True, max_length=100), _Clean]
+Phone = Annotated[str, StringConstraints(strip_whitespace=True, max_length=40), _Clean]
 # UK postcode shape (the Royal Mail format, without checking the postcode exists).
 POSTCODE = re.compile(r"^[A-Z]{1,2}[0-9][A-Z0-9]? ?[0-9][A-Z]{2}$")
 # An unborn baby's expected date may be up to ten months ahead; a date of birth can't be in the future.
@@ -36,8 +56,8 @@ def nhs_number_is_valid(number: str) -> bool:
 class ChildAnswers(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    first_name: ShortText = ""
-    last_name: ShortText = Field(min_length=1)
+    first_name: Name = ""
+    last_name: Name = Field(min_length=1)
     date_of_birth: date | None = None
     expected_date_of_birth: date | None = None
     sex: Sex = Sex.NOT_RECORDED
@@ -48,7 +68,7 @@ class ChildAnswers(BaseModel):
     gp_practice: ShortText = ""
     nhs_number: ShortText = ""
     disability_or_sen: Text = ""
-    first_language: ShortText = ""
+    first_language: Name = ""
     interpreter_needed: bool = False
 
     @field_validator("postcode")
@@ -89,7 +109,7 @@ class HouseholdMemberAnswers(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     name: ShortText = Field(min_length=1)
-    relationship: ShortText = Field(min_length=1)
+    relationship: Name = Field(min_length=1)
     date_of_birth: date | None = None
     address: Text = ""
     parental_responsibility: bool = False
@@ -101,7 +121,7 @@ class ReferralAnswers(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    referrer_phone: ShortText = Field(min_length=1)
+    referrer_phone: Phone = Field(min_length=1)
     children: list[ChildAnswers] = Field(min_length=1, max_length=12)
     household: list[HouseholdMemberAnswers] = Field(default_factory=list, max_length=20)
     concerns: list[Concern] = Field(min_length=1)
