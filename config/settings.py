@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "safeguarding.accesslog",
     "safeguarding.api",
     "safeguarding.children",
+    "safeguarding.population",
     "safeguarding.frontdoor",
     "safeguarding.demo",
 ]

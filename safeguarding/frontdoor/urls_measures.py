@@ -1,4 +1,9 @@
-from django.urls import URLPattern
+"""The front door measures page (included by frontdoor/urls.py under /front-door/)."""
 
-# The front door measures page arrives with the measures (work in progress).
-urlpatterns: list[URLPattern] = []
+from django.urls import URLPattern, path
+
+from safeguarding.frontdoor.views.measures import measures_page
+
+urlpatterns: list[URLPattern] = [
+    path("measures/", measures_page, name="measures"),
+]

@@ -10,6 +10,7 @@ from __future__ import annotations
 from safeguarding.demo.generator import SeedStep
 from safeguarding.demo.steps.agencies import agencies_create, teams_create
 from safeguarding.demo.steps.demo_accounts import demo_accounts_create
+from safeguarding.demo.steps.frontdoor import frontdoor_create
 from safeguarding.demo.steps.people import people_create
 
 STEPS: list[SeedStep] = [
@@ -17,4 +18,5 @@ STEPS: list[SeedStep] = [
     teams_create,
     people_create,
     demo_accounts_create,
+    frontdoor_create,
 ]

@@ -1,0 +1,16 @@
+"""Reading population figures."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from safeguarding.population.models import ChildPopulation
+
+
+def population_for_year(year: int) -> ChildPopulation | None:
+    """The mid-year estimate of children aged 0-17 for `year`, or None when nobody has entered it."""
+    return ChildPopulation.objects.filter(year=year).first()
+
+
+def populations_all() -> QuerySet[ChildPopulation]:
+    return ChildPopulation.objects.order_by("year")
