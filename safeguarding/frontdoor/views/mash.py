@@ -10,6 +10,7 @@ everything the person typed kept in the form.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
@@ -376,54 +377,71 @@ def _conflict_on_detail(
     return _detail_page(request, contact, status=409, conflict_seen=conflict.seen_version, **kept)
 
 
+def _detail_form_action(
+    request: HttpRequest,
+    pk: int,
+    *,
+    form_class: type[Any],
+    form_name: str,
+    error_field: str,
+    act: Callable[[Contact, dict[str, Any]], Any],
+    success: Callable[[Contact, dict[str, Any]], str],
+) -> HttpResponse:
+    """A small change posted from the contact page: validate, call the service, and answer a conflict or a
+    refusal on the same page with the person's input kept."""
+    contact = _contact_for_work(request, pk)
+    form = form_class(request.POST)
+    if not form.is_valid():
+        return _detail_page(request, contact, status=400, **{form_name: form})
+    try:
+        act(contact, form.cleaned_data)
+    except services.Conflict as conflict:
+        return _conflict_on_detail(request, pk, conflict, **{form_name: form})
+    except services.WorkRefused as refused:
+        form.add_error(error_field, str(refused))
+        return _detail_page(request, contact, status=400, **{form_name: form})
+    messages.success(request, success(contact, form.cleaned_data))
+    return redirect("frontdoor:mash-contact", pk=pk)
+
+
 @require_POST
 @permission_required("contact.work")
 def contact_assign(request: HttpRequest, pk: int) -> HttpResponse:
-    contact = _contact_for_work(request, pk)
-    form = AssignForm(request.POST)
-    if not form.is_valid():
-        return _detail_page(request, contact, status=400, assign_form=form)
-    try:
-        services.contact_assign(
+    return _detail_form_action(
+        request,
+        pk,
+        form_class=AssignForm,
+        form_name="assign_form",
+        error_field="assignee",
+        act=lambda contact, data: services.contact_assign(
             actor=request.user,
             contact=contact,
-            assignee=form.cleaned_data["assignee"],
-            seen_version=form.cleaned_data["version"],
+            assignee=data["assignee"],
+            seen_version=data["version"],
             request=request,
-        )
-    except services.Conflict as conflict:
-        return _conflict_on_detail(request, pk, conflict, assign_form=form)
-    except services.WorkRefused as refused:
-        form.add_error("assignee", str(refused))
-        return _detail_page(request, contact, status=400, assign_form=form)
-    messages.success(
-        request, f"Contact {contact.reference} assigned to {form.cleaned_data['assignee'].full_name}"
+        ),
+        success=lambda contact, data: f"Contact {contact.reference} assigned to {data['assignee'].full_name}",
     )
-    return redirect("frontdoor:mash-contact", pk=pk)
 
 
 @require_POST
 @permission_required("contact.work")
 def contact_rate(request: HttpRequest, pk: int) -> HttpResponse:
-    contact = _contact_for_work(request, pk)
-    form = RagForm(request.POST)
-    if not form.is_valid():
-        return _detail_page(request, contact, status=400, rag_form=form)
-    try:
-        services.contact_rate(
+    return _detail_form_action(
+        request,
+        pk,
+        form_class=RagForm,
+        form_name="rag_form",
+        error_field="rag",
+        act=lambda contact, data: services.contact_rate(
             actor=request.user,
             contact=contact,
-            rag=form.cleaned_data["rag"],
-            seen_version=form.cleaned_data["version"],
+            rag=data["rag"],
+            seen_version=data["version"],
             request=request,
-        )
-    except services.Conflict as conflict:
-        return _conflict_on_detail(request, pk, conflict, rag_form=form)
-    except services.WorkRefused as refused:
-        form.add_error("rag", str(refused))
-        return _detail_page(request, contact, status=400, rag_form=form)
-    messages.success(request, "RAG rating saved")
-    return redirect("frontdoor:mash-contact", pk=pk)
+        ),
+        success=lambda contact, data: "RAG rating saved",
+    )
 
 
 # --- Matching children --------------------------------------------------------------------------------------
