@@ -385,6 +385,24 @@ def lcspr_publication_due(initiated: date, calendar: WorkingCalendar) -> date:
     return _months_after(initiated, _lcspr_months(), calendar)
 
 
+@_clock(
+    "referrer-feedback",
+    "Feedback to the referrer",
+    Unit.WORKING_DAYS,
+    1,
+    "the day the MASH decision is made",
+    "Walsall Safeguarding Partnership's front door standard (local, not statutory): referrers hear the "
+    "outcome within 1 working day of the decision, as the front door measures count.",
+)
+def referrer_feedback_due(decided: date, calendar: WorkingCalendar) -> date:
+    """Due on the first working day after the day of the decision (day 0), whatever the time it was made.
+
+    The referrer hears the outcome and next steps by the end of the next working day: a decision at 16:00 on
+    Friday 5 May 2023 should be fed back by the end of Tuesday 9 May 2023 (8 May was the Coronation holiday).
+    """
+    return _working_days_after(decided, 1, calendar)
+
+
 # --- Time left ------------------------------------------------------------------------------------------
 
 

@@ -60,9 +60,8 @@ from safeguarding.population.selectors import population_for_year
 DECISION_CLOCK = "referral-decision"
 # REPEAT_CONTACT_MONTHS (12) comes from the MASH selectors: the months the contact page looks back for
 # previous contacts, so "repeat" means the same on the page and in the measure.
-# Feedback to the referrer is expected within this many working days of the decision (the day of the
-# decision is day 0, as the clocks count).
-FEEDBACK_WORKING_DAYS = 1
+# Feedback to the referrer is due by the core.clocks "referrer-feedback" clock (1 working day).
+FEEDBACK_CLOCK = "referrer-feedback"
 
 
 # --- Periods ----------------------------------------------------------------------------------------------
@@ -423,8 +422,8 @@ def feedback_within_one_working_day(period: Period, *, now: datetime | None = No
     by the end of the first working day after the day of the decision; out of those decided contacts whose
     feedback was sent, or whose day to send it has ended.
 
-    The due day comes from core.calendar (the day of the decision is day 0), computed once per day of
-    decision and compared in SQL, as for decisions within 1 working day.
+    The due day comes from the referrer-feedback clock (the day of the decision is day 0), computed once per
+    day of decision and compared in SQL, as for decisions within 1 working day.
     """
     moment = now or timezone.now()
     cohort = received_in(period).filter(_decided()).exclude(referrer_email="")
@@ -436,7 +435,7 @@ def feedback_within_one_working_day(period: Period, *, now: datetime | None = No
     steps = [
         (start_of_day(last + timedelta(days=1)), start_of_day(due + timedelta(days=1)))
         for last, due in _runs(
-            decision_days.days, lambda day: working.add_working_days(day, FEEDBACK_WORKING_DAYS)
+            decision_days.days, lambda day: clock_due_date(FEEDBACK_CLOCK, day, calendar=working)
         )
     ]
     totals = cohort.aggregate(

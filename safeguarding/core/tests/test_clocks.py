@@ -41,7 +41,7 @@ def _fresh_closure_cache() -> Iterator[None]:
     calendar.local_closure_days_forget()
 
 
-def test_the_registry_holds_the_nine_clocks_each_with_a_rule_and_a_source() -> None:
+def test_the_registry_holds_the_ten_clocks_each_with_a_rule_and_a_source() -> None:
     assert list(CLOCKS) == [
         "referral-decision",
         "assessment",
@@ -52,6 +52,7 @@ def test_the_registry_holds_the_nine_clocks_each_with_a_rule_and_a_source() -> N
         "rapid-review",
         "return-home-conversation",
         "lcspr-publication",
+        "referrer-feedback",
     ]
     for clock in CLOCKS.values():
         assert clock.rule.startswith("Due "), clock.name
@@ -67,6 +68,7 @@ def test_the_registry_holds_the_nine_clocks_each_with_a_rule_and_a_source() -> N
         "rapid-review": "15 working days",
         "return-home-conversation": "72 hours",
         "lcspr-publication": "6 months",
+        "referrer-feedback": "1 working day",
     }
 
 
