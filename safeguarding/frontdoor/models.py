@@ -248,7 +248,9 @@ class ContactChild(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.first_name} {self.last_name}".strip() or "Unborn baby"
+        # An unborn baby has no first name yet; say so rather than show a bare surname.
+        first = self.first_name or "Unborn baby"
+        return f"{first} {self.last_name}".strip()
 
 
 class HouseholdMember(models.Model):
