@@ -742,6 +742,12 @@ def received_days() -> tuple[date, date] | None:
     return timezone.localdate(span["first"]), timezone.localdate(span["last"])
 
 
+def last_decision_day() -> date | None:
+    """The day (Europe/London) of the latest decision, or None when nothing has been decided."""
+    latest = Contact.objects.aggregate(latest=Max("decided_at"))["latest"]
+    return timezone.localdate(latest) if latest is not None else None
+
+
 # --- Who sees small numbers -------------------------------------------------------------------------------
 
 

@@ -12,7 +12,8 @@ Walsall's front door receives about 14,000 contacts a year (13,943 in 2016-17, s
 - worries, levels of need and outcomes in plausible proportions (about one in five decided contacts is
   level 4; each child in them has a CIN referral, each child in a level 3 one an early help request);
 - decision times on the working-day calendar: most the same or next working day, across weekends and bank
-  holidays, some late; the last days' contacts still open, a few of them overdue; feedback to referrers
+  holidays, some late; the last days' contacts still open, a few of them overdue (the open ones moved to the
+  week of seeding: see open_contacts_shift); feedback to referrers
   mostly minutes after the decision, some days later, a few never;
 - repeat contacts: about two in five contacts are about a family already known, so the same children
   come back, linked to the same Child records;
@@ -312,6 +313,7 @@ class Run:
     stalled_days: set[date] = field(default_factory=set)
     families_per_day: float = 1.0
     last_number: dict[int, int] = field(default_factory=dict)
+    open_shift: timedelta = timedelta(0)
 
 
 def frontdoor_create(ctx: SeedContext) -> None:
@@ -328,6 +330,7 @@ def frontdoor_create(ctx: SeedContext) -> None:
         schools=ctx.agencies_of_kind(Kind.SCHOOL),
         gp_practices=ctx.agencies_of_kind(Kind.GP_PRACTICE),
         demo_now=timezone.make_aware(datetime.combine(LAST_DAY, DEMO_NOW_TIME)),
+        open_shift=open_contacts_shift(timezone.localdate()),
     )
     for working, august in itertools.product((True, False), repeat=2):
         weights = [
@@ -354,6 +357,17 @@ def frontdoor_create(ctx: SeedContext) -> None:
         ReferenceCounter,
         [ReferenceCounter(year=y, last_number=n) for y, n in sorted(run.last_number.items())],
     )
+
+
+def open_contacts_shift(today: date) -> timedelta:
+    """How far the contacts still open at the demo's now move, so the MASH queue shows live work.
+
+    The history ends on the demo's reference date (31 March 2023, the year the seeds report on), but a queue
+    of contacts three years overdue is not what a MASH sees. The open contacts move forward by whole weeks to
+    the last week before the day of seeding: each keeps its weekday and time, so those received on the last
+    afternoon are due in the next working day or two and the stalled ones are a few days overdue.
+    """
+    return timedelta(weeks=max(0, (today - LAST_DAY).days // 7))
 
 
 def _population_create(ctx: SeedContext) -> None:
@@ -412,6 +426,9 @@ def _month_save(run: Run, days: list[tuple[date, int]]) -> None:
     planned: list[Planned] = []
     for day, count in days:
         planned.extend(_contact_plan(run, day) for _ in range(count))
+    for p in planned:
+        if p.contact.status != Contact.Status.DECIDED:
+            p.contact.received_at += run.open_shift
     planned.sort(key=lambda p: p.contact.received_at)
     _number(run, planned)
     ctx = run.ctx

@@ -30,6 +30,7 @@ from safeguarding.frontdoor.measures import (
     SourceAgencyRow,
     Tier,
     front_door_measures,
+    last_decision_day,
     measure_shown,
     measures_tier,
     month_by_month,
@@ -57,9 +58,11 @@ def periods_offered(kind: PeriodKind, today: date) -> list[Period]:
 
 
 def default_period(kind: PeriodKind, today: date) -> Period:
-    """The period holding the latest contact (today's when there are none): the demo's data may be older."""
+    """The period holding the latest decision, else the latest contact, else today: most measures are about
+    decisions, and the demo's history ends before today (only its open contacts are recent)."""
     span = received_days()
-    return Period.containing(kind, span[1] if span is not None else today)
+    day = last_decision_day() or (span[1] if span is not None else today)
+    return Period.containing(kind, day)
 
 
 class PeriodForm(GovukForm):
