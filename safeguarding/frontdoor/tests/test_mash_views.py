@@ -513,6 +513,59 @@ def test_asking_for_a_check_and_recording_the_answer_through_the_pages(mash: Mas
     assert check.answer == "No call-outs recorded." and check.recorded_by == mash.practitioner
 
 
+@pytest.mark.parametrize("page", ["check request", "check answer", "send back"])
+def test_a_conflict_on_a_form_page_shows_what_changed_and_keeps_what_was_typed(
+    mash: Mash, contact: Contact, page: str
+) -> None:
+    check = _check(mash, contact)  # version 2
+    if page == "send back":
+        services.contact_rate(actor=mash.practitioner, contact=contact, rag="red", seen_version=2)
+        services.decision_record(
+            actor=mash.practitioner,
+            contact=Contact.objects.get(pk=contact.pk),
+            decision=Decision(outcome="nfa", rationale="Unfounded", feedback="None", nfa_reason="Unfounded"),
+            seen_version=3,
+        )
+    stale = Contact.objects.get(pk=contact.pk).version
+    services.contact_assign(
+        actor=mash.manager,
+        contact=Contact.objects.get(pk=contact.pk),
+        assignee=mash.colleague,
+        seen_version=stale,
+    )
+    typed = "Typed with care before the clash"
+    url, client, data = {
+        "check request": (
+            _url("mash-check-request", contact),
+            mash.client("practitioner"),
+            {"agency": mash.police.pk, "question": typed},
+        ),
+        "check answer": (
+            _url("mash-check-answer", contact, check.pk),
+            mash.client("practitioner"),
+            {
+                "answer": typed,
+                "answered_by_name": "PC Jones",
+                "answered_date_0": timezone.localdate().day,
+                "answered_date_1": timezone.localdate().month,
+                "answered_date_2": timezone.localdate().year,
+                "answered_time": timezone.localtime().strftime("%H:%M"),
+            },
+        ),
+        "send back": (_url("mash-send-back", contact), mash.client("manager"), {"reason": typed}),
+    }[page]
+    response = client.post(url, {"version": stale, **data})
+    assert response.status_code == 409
+    text = _text(response)
+    assert "Someone else changed this contact while you were working" in text
+    assert "Colin Colleague" in text
+    assert typed in text
+    fresh = Contact.objects.get(pk=contact.pk)
+    assert fresh.version == stale + 1  # the clash changed nothing
+    assert AgencyCheck.objects.filter(question=typed).count() == 0
+    assert AgencyCheck.objects.filter(answer=typed).count() == 0
+
+
 def test_a_check_request_with_half_a_due_time_is_an_error(mash: Mash, contact: Contact) -> None:
     response = mash.client("practitioner").post(
         _url("mash-check-request", contact),

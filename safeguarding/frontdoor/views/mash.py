@@ -404,6 +404,37 @@ def _detail_form_action(
     return redirect("frontdoor:mash-contact", pk=pk)
 
 
+def _page_form_post(
+    request: HttpRequest,
+    pk: int,
+    contact: Contact,
+    *,
+    form: Any,
+    rebuild: Callable[[Any], Any],
+    page: Callable[..., HttpResponse],
+    act: Callable[[dict[str, Any]], str],
+    done: str,
+) -> HttpResponse:
+    """A form on its own page, posted: call the service (``act`` returns the success message) and go back to
+    ``done``. If someone changed the contact since the page was opened, show the page again (409) over the
+    contact as it is now, with what the person typed kept and what changed listed; if the service refuses,
+    say why above the form (400)."""
+    if form.is_valid():
+        try:
+            message = act(form.cleaned_data)
+        except services.Conflict as conflict:
+            current = contact_for_mash(request.user, pk)
+            kept = rebuild(_changed_form_data(request, current))
+            kept.is_valid()
+            return page(current, kept, status=409, conflict_seen=conflict.seen_version)
+        except services.WorkRefused as refused:
+            form.add_error(None, str(refused))
+        else:
+            messages.success(request, message)
+            return redirect(done)
+    return page(contact, form, status=400)
+
+
 @require_POST
 @permission_required("contact.work")
 def contact_assign(request: HttpRequest, pk: int) -> HttpResponse:
@@ -565,32 +596,29 @@ def check_request(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method != "POST":
         form = AgencyCheckRequestForm(initial={"version": contact.version}, default_due=default_due)
         return _check_request_page(request, contact, form)
-    form = AgencyCheckRequestForm(request.POST, default_due=default_due)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.agency_check_request(
-                actor=request.user,
-                contact=contact,
-                agency=data["agency"],
-                question=data["question"],
-                due_at=data["due_at"],
-                seen_version=data["version"],
-                request=request,
-            )
-        except services.Conflict as conflict:
-            contact = contact_for_mash(request.user, pk)
-            kept = AgencyCheckRequestForm(_changed_form_data(request, contact), default_due=default_due)
-            kept.is_valid()
-            return _check_request_page(
-                request, contact, kept, status=409, conflict_seen=conflict.seen_version
-            )
-        except services.WorkRefused as refused:
-            form.add_error(None, str(refused))
-        else:
-            messages.success(request, f"Check requested from {data['agency'].name}")
-            return redirect(f"{reverse('frontdoor:mash-contact', args=[pk])}#agency-checks")
-    return _check_request_page(request, contact, form, status=400)
+
+    def act(data: dict[str, Any]) -> str:
+        services.agency_check_request(
+            actor=request.user,
+            contact=contact,
+            agency=data["agency"],
+            question=data["question"],
+            due_at=data["due_at"],
+            seen_version=data["version"],
+            request=request,
+        )
+        return f"Check requested from {data['agency'].name}"
+
+    return _page_form_post(
+        request,
+        pk,
+        contact,
+        form=AgencyCheckRequestForm(request.POST, default_due=default_due),
+        rebuild=lambda data: AgencyCheckRequestForm(data, default_due=default_due),
+        page=lambda shown, form, **state: _check_request_page(request, shown, form, **state),
+        act=act,
+        done=f"{reverse('frontdoor:mash-contact', args=[pk])}#agency-checks",
+    )
 
 
 def _check_request_page(
@@ -628,33 +656,31 @@ def check_answer(request: HttpRequest, pk: int, check_pk: int) -> HttpResponse:
     if request.method != "POST":
         form = AgencyCheckAnswerForm(initial={"version": contact.version})
         return _check_answer_page(request, contact, check, form)
-    form = AgencyCheckAnswerForm(request.POST)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.agency_check_answer(
-                actor=request.user,
-                check=check,
-                answer=data["answer"],
-                answered_by_name=data["answered_by_name"],
-                answered_at=data["answered_at"],
-                seen_version=data["version"],
-                request=request,
-            )
-        except services.Conflict as conflict:
-            contact = contact_for_mash(request.user, pk)
-            kept = AgencyCheckAnswerForm(_changed_form_data(request, contact))
-            kept.is_valid()
-            check = _agency_check(contact, check_pk)
-            return _check_answer_page(
-                request, contact, check, kept, status=409, conflict_seen=conflict.seen_version
-            )
-        except services.WorkRefused as refused:
-            form.add_error(None, str(refused))
-        else:
-            messages.success(request, f"{check.agency.name}'s answer recorded")
-            return redirect(f"{reverse('frontdoor:mash-contact', args=[pk])}#agency-checks")
-    return _check_answer_page(request, contact, check, form, status=400)
+
+    def act(data: dict[str, Any]) -> str:
+        services.agency_check_answer(
+            actor=request.user,
+            check=check,
+            answer=data["answer"],
+            answered_by_name=data["answered_by_name"],
+            answered_at=data["answered_at"],
+            seen_version=data["version"],
+            request=request,
+        )
+        return f"{check.agency.name}'s answer recorded"
+
+    return _page_form_post(
+        request,
+        pk,
+        contact,
+        form=AgencyCheckAnswerForm(request.POST),
+        rebuild=AgencyCheckAnswerForm,
+        page=lambda shown, form, **state: _check_answer_page(
+            request, shown, _agency_check(shown, check_pk), form, **state
+        ),
+        act=act,
+        done=f"{reverse('frontdoor:mash-contact', args=[pk])}#agency-checks",
+    )
 
 
 def _check_answer_page(
@@ -692,29 +718,29 @@ def decision(request: HttpRequest, pk: int) -> HttpResponse:
         form = DecisionForm(initial=initial, received_on=received_on)
         return _decision_page(request, contact, form)
     form = DecisionForm(request.POST, received_on=received_on)
-    if form.is_valid():
-        try:
-            contact = services.decision_record(
-                actor=request.user,
-                contact=contact,
-                decision=form.decision(),
-                seen_version=form.cleaned_data["version"],
-                request=request,
-            )
-        except services.Conflict as conflict:
-            contact = contact_for_mash(request.user, pk)
-            kept = DecisionForm(_changed_form_data(request, contact), received_on=received_on)
-            kept.is_valid()
-            return _decision_page(request, contact, kept, status=409, conflict_seen=conflict.seen_version)
-        except services.WorkRefused as refused:
-            form.add_error(None, str(refused))
-        else:
-            if contact.status == Contact.Status.DECIDED:
-                messages.success(request, f"Decision recorded: {contact.get_outcome_display()}")
-            else:
-                messages.success(request, "Decision sent to a MASH manager to authorise")
-            return redirect("frontdoor:mash-contact", pk=pk)
-    return _decision_page(request, contact, form, status=400)
+
+    def act(data: dict[str, Any]) -> str:
+        recorded = services.decision_record(
+            actor=request.user,
+            contact=contact,
+            decision=form.decision(),
+            seen_version=data["version"],
+            request=request,
+        )
+        if recorded.status == Contact.Status.DECIDED:
+            return f"Decision recorded: {recorded.get_outcome_display()}"
+        return "Decision sent to a MASH manager to authorise"
+
+    return _page_form_post(
+        request,
+        pk,
+        contact,
+        form=form,
+        rebuild=lambda data: DecisionForm(data, received_on=received_on),
+        page=lambda shown, form, **state: _decision_page(request, shown, form, **state),
+        act=act,
+        done=reverse("frontdoor:mash-contact", args=[pk]),
+    )
 
 
 def _decision_page(
@@ -771,27 +797,27 @@ def decision_send_back(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("frontdoor:mash-contact", pk=pk)
     if request.method != "POST":
         return _send_back_page(request, contact, SendBackForm(initial={"version": contact.version}))
-    form = SendBackForm(request.POST)
-    if form.is_valid():
-        try:
-            services.decision_send_back(
-                actor=request.user,
-                contact=contact,
-                reason=form.cleaned_data["reason"],
-                seen_version=form.cleaned_data["version"],
-                request=request,
-            )
-        except services.Conflict as conflict:
-            contact = contact_for_mash(request.user, pk)
-            kept = SendBackForm(_changed_form_data(request, contact))
-            kept.is_valid()
-            return _send_back_page(request, contact, kept, status=409, conflict_seen=conflict.seen_version)
-        except services.WorkRefused as refused:
-            form.add_error(None, str(refused))
-        else:
-            messages.success(request, "Decision sent back to the practitioner")
-            return redirect("frontdoor:mash-contact", pk=pk)
-    return _send_back_page(request, contact, form, status=400)
+
+    def act(data: dict[str, Any]) -> str:
+        services.decision_send_back(
+            actor=request.user,
+            contact=contact,
+            reason=data["reason"],
+            seen_version=data["version"],
+            request=request,
+        )
+        return "Decision sent back to the practitioner"
+
+    return _page_form_post(
+        request,
+        pk,
+        contact,
+        form=SendBackForm(request.POST),
+        rebuild=SendBackForm,
+        page=lambda shown, form, **state: _send_back_page(request, shown, form, **state),
+        act=act,
+        done=reverse("frontdoor:mash-contact", args=[pk]),
+    )
 
 
 def _send_back_page(
