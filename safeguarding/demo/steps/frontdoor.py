@@ -370,6 +370,20 @@ def open_contacts_shift(today: date) -> timedelta:
     return timedelta(weeks=max(0, (today - LAST_DAY).days // 7))
 
 
+def _family_moved(family: Family, shift: timedelta) -> Family:
+    """The family of a contact moved to the week of seeding: the same people born `shift` later, so the
+    children are the ages they were (not three years older), and new to the MASH (no child records yet)."""
+
+    def later(details: dict[str, Any]) -> dict[str, Any]:
+        moved = dict(details)
+        for key in ("date_of_birth", "expected_date_of_birth"):
+            if moved.get(key) is not None:
+                moved[key] += shift
+        return moved
+
+    return Family([DemoChild(later(c.details)) for c in family.children], [later(a) for a in family.adults])
+
+
 def _population_create(ctx: SeedContext) -> None:
     rows = [
         ChildPopulation(
@@ -427,8 +441,9 @@ def _month_save(run: Run, days: list[tuple[date, int]]) -> None:
     for day, count in days:
         planned.extend(_contact_plan(run, day) for _ in range(count))
     for p in planned:
-        if p.contact.status != Contact.Status.DECIDED:
+        if p.contact.status != Contact.Status.DECIDED and run.open_shift:
             p.contact.received_at += run.open_shift
+            p.family = _family_moved(p.family, run.open_shift)
     planned.sort(key=lambda p: p.contact.received_at)
     _number(run, planned)
     ctx = run.ctx
@@ -571,12 +586,21 @@ def _family_for(run: Run, day: date) -> Family:
     rng = run.ctx.rng
     lookback = int(run.families_per_day * REPEAT_LOOKBACK_DAYS)
     seen = len(run.families_seen)
+    family = None
     if seen and rng.random() < REPEAT_FAMILY_SHARE:
         family = run.families_seen[rng.randrange(max(0, seen - lookback), seen)]
-    else:
+        if not _all_still_children(family, day):
+            family = None  # a child has turned 18 since: a contact about them is not the MASH's
+    if family is None:
         family = _family_new(run, day)
     run.families_seen.append(family)
     return family
+
+
+def _all_still_children(family: Family, day: date) -> bool:
+    """Whether every born child of the family is under 18 on `day` (to within a day: leap years ignored)."""
+    born = (c.details["date_of_birth"] for c in family.children)
+    return all((day - b).days < 18 * 365 for b in born if b is not None)
 
 
 def _family_new(run: Run, day: date) -> Family:
@@ -595,11 +619,13 @@ def _family_new(run: Run, day: date) -> Family:
         )
         for n in range(size)
     ]
+    # Parents are older than their eldest child by a plausible margin (born or expected).
+    eldest = min(c.details["date_of_birth"] or c.details["expected_date_of_birth"] for c in children)
     adults = [
         {
             "name": f"{ctx.person_name().first} {name.family}",
             "relationship": "Mother",
-            "date_of_birth": day - timedelta(days=rng.randint(19 * 365, 45 * 365)),
+            "date_of_birth": eldest - timedelta(days=rng.randint(17 * 365, 40 * 365)),
             "address": address,
             "parental_responsibility": True,
             "lives_with_child": True,
@@ -610,7 +636,7 @@ def _family_new(run: Run, day: date) -> Family:
             {
                 "name": ctx.person_name().full,
                 "relationship": rng.choice(("Father", "Stepfather", "Mother's partner")),
-                "date_of_birth": day - timedelta(days=rng.randint(20 * 365, 50 * 365)),
+                "date_of_birth": eldest - timedelta(days=rng.randint(18 * 365, 45 * 365)),
                 "address": address if rng.random() < 0.7 else "",
                 "parental_responsibility": rng.random() < 0.6,
                 "lives_with_child": rng.random() < 0.7,

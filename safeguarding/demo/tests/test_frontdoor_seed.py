@@ -245,3 +245,15 @@ def test_the_demo_mash_manager_sees_the_measures_of_the_last_year(seeded: SeedSu
     response = sign_in(Client(), manager).get(reverse("frontdoor:measures"))
     assert response.status_code == 200
     assert response.context["period"] == Period.financial_year(2022)
+
+
+def test_children_are_children_and_parents_older_than_them_in_every_contact(seeded: SeedSummary) -> None:
+    # Moving the open contacts to the week of seeding must not age their children past 17.
+    for contact in Contact.objects.prefetch_related("children", "household"):
+        received = timezone.localdate(contact.received_at)
+        born = [c.date_of_birth for c in contact.children.all() if c.date_of_birth is not None]
+        assert all((received - day).days < 18 * 365 + 5 for day in born), contact.reference
+        eldest = min(born, default=None)
+        for adult in contact.household.all():
+            if eldest is not None and adult.date_of_birth is not None and adult.relationship == "Mother":
+                assert (eldest - adult.date_of_birth).days >= 17 * 365, contact.reference
