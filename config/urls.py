@@ -9,6 +9,7 @@ urlpatterns = [
     path("administration/access-log/", include("safeguarding.accesslog.urls")),
     path("access/", include("safeguarding.access.urls")),
     path("front-door/", include("safeguarding.frontdoor.urls")),
+    path("children/", include("safeguarding.children.urls")),
     path("api/v1/", include("safeguarding.api.urls")),
     path("api-tokens/", include("safeguarding.api.page_urls")),
 ]

@@ -1,7 +1,11 @@
-"""Writing children and the first episodes of their journey (the front door calls these; only services write).
+"""Writing children and their journey (only services write).
 
-The children app does not depend on the front door, so a child is created from "child details": anything with
-the fields a referral gives about a child (the front door's ContactChild has them all).
+The front door calls the first three: the children app does not depend on the front door, so a child is
+created from "child details": anything with the fields a referral gives about a child (the front door's
+ContactChild has them all). The child's page adds and corrects episodes through `journey_record_save`, which
+refuses dates in the wrong order (children.validation) and keeps each change in the record's history and the
+access log. Census and Annex A imports write in bulk in their own transaction and keep bad dates as given,
+with their findings.
 """
 
 from __future__ import annotations
@@ -9,13 +13,14 @@ from __future__ import annotations
 from datetime import date
 from typing import Any, Protocol
 
-from django.db import transaction
+from django.db import models, transaction
 from django.http import HttpRequest
 
 from safeguarding.accesslog.models import AccessEvent
 from safeguarding.accesslog.services import access_event_record
 from safeguarding.children.codes import ReferralSource
-from safeguarding.children.models import Child, CINReferral, EarlyHelpRequest
+from safeguarding.children.models import Child, CINReferral, EarlyHelpRequest, Origin
+from safeguarding.children.validation import date_problems
 
 
 class ChildDetails(Protocol):
@@ -81,14 +86,36 @@ def cin_referral_create(
     strategy_discussion_date: date | None = None,
     request: HttpRequest | None = None,
 ) -> CINReferral:
-    """A referral to children's social care (the start of a CIN episode) with its CIN census source code."""
+    """A referral to children's social care (the start of a CIN episode) with its CIN census source code.
+
+    When the child already has a CIN episode referred that same day (two contacts about one child decided at
+    level 4 on one day), the contact joins that episode rather than starting a second: the census counts one
+    referral, and two episodes with one referral date would overlap (validator rule 8820).
+    """
     with transaction.atomic():
+        existing = (
+            CINReferral.objects.select_for_update()
+            .filter(child=child, referral_date=referral_date)
+            .order_by("pk")
+            .first()
+        )
+        if existing is not None:
+            access_event_record(
+                actor=actor,
+                action=AccessEvent.Action.CHANGE,
+                subject=existing,
+                purpose=f"Contact {contact_reference} joined the CIN episode referred the same day".strip(),
+                details={"child": child.pk, "contact_reference": contact_reference},
+                request=request,
+            )
+            return existing
         referral = CINReferral.objects.create(
             child=child,
             referral_date=referral_date,
             source=ReferralSource(source),
             contact_reference=contact_reference,
             strategy_discussion_date=strategy_discussion_date,
+            origin=Origin.FRONTDOOR,
             recorded_by=actor,
         )
         access_event_record(
@@ -127,3 +154,54 @@ def early_help_request_create(
             request=request,
         )
     return early_help
+
+
+class JourneyRefused(Exception):
+    """A journey record was not saved; `problems` maps each field to what is wrong with it."""
+
+    def __init__(self, problems: dict[str, str]) -> None:
+        super().__init__("; ".join(problems.values()))
+        self.problems = problems
+
+
+def journey_record_save(
+    *, actor: Any, record: models.Model, child: Child, request: HttpRequest | None = None
+) -> models.Model:
+    """Add or correct one episode (or part of one) of `child`'s journey, as the person on the child's page.
+
+    Refuses dates in the wrong order (JourneyRefused, nothing saved). The change is kept in the record's
+    history (with the person) and written to the access log with the fields that changed.
+    """
+    problems = date_problems(record)
+    if problems:
+        raise JourneyRefused(problems)
+    creating = record.pk is None
+    changed = _changed_fields(record)
+    with transaction.atomic():
+        if creating and hasattr(record, "origin"):
+            record.origin = Origin.RECORDED
+        if creating and hasattr(record, "recorded_by_id"):
+            record.recorded_by = actor  # type: ignore[attr-defined]
+        record._history_user = actor if getattr(actor, "is_authenticated", False) else None  # type: ignore[attr-defined]
+        record.save()
+        noun = record._meta.verbose_name
+        access_event_record(
+            actor=actor,
+            action=AccessEvent.Action.CREATE if creating else AccessEvent.Action.CHANGE,
+            subject=record,
+            purpose=f"{'Added' if creating else 'Corrected'} {noun} on the child's page",
+            details={"child": child.pk, "fields": changed},
+            request=request,
+        )
+    return record
+
+
+def _changed_fields(record: models.Model) -> list[str]:
+    """The names of the fields that differ from the stored row (all of them for a new record)."""
+    concrete = [f for f in record._meta.concrete_fields if f.name not in ("id", "created_at", "updated_at")]
+    if record.pk is None:
+        return [f.name for f in concrete if getattr(record, f.attname) not in (None, "", [], False)]
+    stored = type(record)._default_manager.filter(pk=record.pk).values(*[f.attname for f in concrete]).first()
+    if stored is None:
+        return [f.name for f in concrete]
+    return [f.name for f in concrete if stored[f.attname] != getattr(record, f.attname)]

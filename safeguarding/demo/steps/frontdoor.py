@@ -469,10 +469,23 @@ def _month_save(run: Run, days: list[tuple[date, int]]) -> None:
     _in_batches(
         ContactConcern, (ContactConcern(contact=p.contact, concern=c) for p in planned for c in p.concerns)
     )
-    referrals = [r for p in planned for r in _cin_referrals(p)]
+    referrals = _one_per_child_and_day([r for p in planned for r in _cin_referrals(p)], "referral_date")
     ctx.counts["CIN referrals"] += len(bulk_save(CINReferral, referrals))
-    requests = [r for p in planned for r in _early_help_requests(p)]
+    requests = _one_per_child_and_day([r for p in planned for r in _early_help_requests(p)], "requested_on")
     ctx.counts["early help requests"] += len(bulk_save(EarlyHelpRequest, requests))
+
+
+def _one_per_child_and_day(rows: list[Any], day_field: str) -> list[Any]:
+    """Two decisions about one child on one day make one episode, as the children services do
+    (cin_referral_create joins the second to the first); the first decision's row is kept."""
+    seen: set[tuple[int, date]] = set()
+    kept = []
+    for row in rows:
+        key = (row.child.pk, getattr(row, day_field))
+        if key not in seen:
+            seen.add(key)
+            kept.append(row)
+    return kept
 
 
 def _number(run: Run, planned: list[Planned]) -> None:

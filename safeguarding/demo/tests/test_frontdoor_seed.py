@@ -257,3 +257,11 @@ def test_children_are_children_and_parents_older_than_them_in_every_contact(seed
         for adult in contact.household.all():
             if eldest is not None and adult.date_of_birth is not None and adult.relationship == "Mother":
                 assert (eldest - adult.date_of_birth).days >= 17 * 365, contact.reference
+
+
+def test_one_episode_per_child_and_day(seeded: SeedSummary) -> None:
+    for rows in (
+        CINReferral.objects.values("child", "referral_date"),
+        EarlyHelpRequest.objects.values("child", "requested_on"),
+    ):
+        assert not rows.annotate(n=Count("pk")).filter(n__gt=1).exists()
