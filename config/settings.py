@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "safeguarding.children",
     "safeguarding.population",
     "safeguarding.frontdoor",
+    "safeguarding.census",
     "safeguarding.demo",
 ]
 
@@ -267,6 +268,8 @@ SMALL_NUMBER_THRESHOLD = env_int("SAFEGUARDING_SMALL_NUMBER_THRESHOLD", 5, minim
 BREAK_GLASS_MINUTES = env_int("SAFEGUARDING_BREAK_GLASS_MINUTES", 60, minimum=5)
 # The months after a review starts by which its report should be published (Working Together 2018: 6).
 LCSPR_PUBLICATION_MONTHS = env_int("SAFEGUARDING_LCSPR_PUBLICATION_MONTHS", 6, minimum=1)
+# The largest CIN census or Annex A file accepted (a county's census is tens of MB; 200 MB leaves room).
+CENSUS_MAX_FILE_BYTES = env_int("SAFEGUARDING_CENSUS_MAX_FILE_BYTES", 200 * 1024 * 1024, minimum=1)
 
 LOGGING = {
     "version": 1,

@@ -8,6 +8,8 @@
     safeguarding accesslog triggers         check (or --install) the append-only database triggers
     safeguarding token create EMAIL --agency CODE
     safeguarding demo-otp EMAIL             (demo mode only) the current two-factor code
+    safeguarding validate cin FILE [--json] check a CIN census file against the DfE rules
+    safeguarding seed-cin --children N --out FILE   write a synthetic CIN census file
 
 Any other word is passed to Django's manage.py, with hyphens read as underscores (demo-otp -> demo_otp).
 """
