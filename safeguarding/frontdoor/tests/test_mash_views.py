@@ -534,7 +534,7 @@ def test_a_conflict_on_a_form_page_shows_what_changed_and_keeps_what_was_typed(
         seen_version=stale,
     )
     typed = "Typed with care before the clash"
-    url, client, data = {
+    cases: dict[str, tuple[str, Client, dict[str, Any]]] = {
         "check request": (
             _url("mash-check-request", contact),
             mash.client("practitioner"),
@@ -553,7 +553,8 @@ def test_a_conflict_on_a_form_page_shows_what_changed_and_keeps_what_was_typed(
             },
         ),
         "send back": (_url("mash-send-back", contact), mash.client("manager"), {"reason": typed}),
-    }[page]
+    }
+    url, client, data = cases[page]
     response = client.post(url, {"version": stale, **data})
     assert response.status_code == 409
     text = _text(response)
