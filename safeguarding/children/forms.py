@@ -7,8 +7,10 @@ would be saved, and shows each problem beside its field; the service runs the sa
 
 from __future__ import annotations
 
+import copy
 import re
-from datetime import datetime, time
+from collections.abc import Callable
+from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Any, ClassVar
 
@@ -16,11 +18,14 @@ from django import forms
 from django.utils import timezone
 
 from safeguarding.accounts.forms.admin import GovukDateField
+from safeguarding.children import identity
 from safeguarding.children.codes import (
     AssessmentFactor,
     CategoryOfAbuse,
+    Disability,
     EarlyHelpClosureReason,
     EarlyHelpNeed,
+    Ethnicity,
     ExploitationRisk,
     ExploitationType,
     LegalStatus,
@@ -28,9 +33,12 @@ from safeguarding.children.codes import (
     PrimaryNeed,
     ReasonForClosure,
     ReferralSource,
+    Sex,
+    UPNUnknown,
 )
 from safeguarding.children.models import (
     Assessment,
+    Child,
     ChildProtectionPlan,
     CINPlan,
     CINReferral,
@@ -44,8 +52,9 @@ from safeguarding.children.models import (
     Section47,
 )
 from safeguarding.children.schemas import code_list
+from safeguarding.children.selectors import ChildSearch
 from safeguarding.children.validation import date_problems
-from safeguarding.core.forms import GovukModelForm
+from safeguarding.core.forms import GovukForm, GovukModelForm
 
 DATE_HINT = "For example, 27 3 2023"
 TIME_HINT = "Use the 24-hour clock, for example 14:30"
@@ -387,3 +396,239 @@ class ExploitationScreeningForm(JourneyForm):
     class Meta:
         model = ExploitationScreening
         fields = ["screening_date", "exploitation_type", "risk_level"]
+
+
+# --- The child's identity -----------------------------------------------------------------------------------
+
+
+def _text(label: str, *, hint: str = "", width: str = "", max_length: int = 100) -> forms.CharField:
+    # Names and identifiers are not words: the browser's spelling check would only mark them wrong.
+    attrs = {"spellcheck": "false"}
+    if width:
+        attrs["class"] = f"govuk-input--width-{width}"
+    return forms.CharField(
+        label=label,
+        required=False,
+        max_length=max_length,
+        help_text=hint,
+        widget=forms.TextInput(attrs=attrs),
+        error_messages={"max_length": f"{label} must be {max_length} characters or fewer"},
+    )
+
+
+def _keep_current(field: forms.Field, current: Any) -> None:
+    """Offer the record's own value when the national list does not hold it (a code a council's file gave),
+    so correcting something else does not silently drop it."""
+    values = current if isinstance(current, list) else [current]
+    known = {str(value) for value, _ in field.choices}  # type: ignore[attr-defined]
+    extra = [
+        (value, f"{value}: not a census code (from an import)") for value in values if value not in known
+    ]
+    if extra:
+        field.choices = [*field.choices, *extra]  # type: ignore[attr-defined]
+
+
+class ChildIdentityForm(GovukModelForm):
+    """Correct who the child is: names, census identifiers, dates, characteristics, address, school and GP.
+
+    Each format is checked beside its field (children.identity); the checks across fields (the dates, the
+    UPN and its reason, the LA child ID held by another record) run once every field reads well.
+    """
+
+    first_name = _text("First name", hint="Leave empty for an unborn baby not yet named")
+    last_name = forms.CharField(
+        label="Last name",
+        max_length=100,
+        error_messages={
+            "required": "Enter the child's last name",
+            "max_length": "Last name must be 100 characters or fewer",
+        },
+    )
+    known_as = _text("Known as", hint="A name the child uses instead of their first name")
+    la_child_id = _text(
+        "LA child ID",
+        hint="The council's own ID for the child (LAchildID in the CIN census)",
+        width="20",
+        max_length=50,
+    )
+    upn = _text("Unique pupil number (UPN)", hint=identity.UPN_HINT, width="20", max_length=50)
+    former_upn = _text(
+        "Former UPN", hint="Only if the child had a different UPN before", width="20", max_length=50
+    )
+    upn_unknown = _choice(
+        "Reason the UPN is unknown",
+        UPNUnknown.choices,
+        required=False,
+        empty="Not needed: the UPN is given",
+    )
+    nhs_number = _text("NHS number", hint="10 numbers, for example 943 476 5919", width="10", max_length=20)
+    date_of_birth = _date("Date of birth", hint="Leave empty for an unborn baby. " + DATE_HINT)
+    expected_date_of_birth = _date("Expected date of birth", hint="Only for an unborn baby. " + DATE_HINT)
+    date_of_death = _date("Date of death", hint="Only if the child has died. " + DATE_HINT)
+    sex = _choice("Sex", Sex.choices, codes=False)
+    ethnicity = _choice("Ethnicity", Ethnicity.choices)
+    disabilities = _codes(
+        "Disabilities",
+        Disability.choices,
+        hint="Select every disability the child has, or “No disability”",
+    )
+    postcode = _text("Postcode", width="10", max_length=10)
+    locality = _text("Locality", hint="The council's area team for where the child lives, for example North")
+    school_or_setting = _text("School or setting", max_length=200)
+    gp_practice = _text("GP practice", max_length=200)
+    first_language = _text("First language")
+
+    class Meta:
+        model = Child
+        fields = [
+            "first_name",
+            "last_name",
+            "known_as",
+            "la_child_id",
+            "upn",
+            "former_upn",
+            "upn_unknown",
+            "nhs_number",
+            "date_of_birth",
+            "expected_date_of_birth",
+            "date_of_death",
+            "sex",
+            "ethnicity",
+            "disabilities",
+            "disability_or_sen",
+            "address",
+            "postcode",
+            "locality",
+            "school_or_setting",
+            "gp_practice",
+            "first_language",
+            "interpreter_needed",
+        ]
+        labels = {
+            "disability_or_sen": "Notes on disability or special educational needs",
+            "interpreter_needed": "The child needs an interpreter",
+        }
+        help_texts = {"disability_or_sen": "", "address": "Without the postcode"}
+        widgets = {
+            "disability_or_sen": forms.Textarea(attrs={"rows": 3}),
+            "address": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    CODE_FIELDS: ClassVar[tuple[str, ...]] = ("upn_unknown", "sex", "ethnicity", "disabilities")
+
+    def __init__(self, *args: Any, actor: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.actor = actor
+        for name in self.CODE_FIELDS:
+            _keep_current(self.fields[name], getattr(self.instance, name))
+
+    def _get_validation_exclusions(self) -> set[str]:
+        # The code fields are checked against the form's own choices, which keep a code an import gave
+        # (_keep_current); the model's check would refuse that code whatever else is being corrected.
+        return {*super()._get_validation_exclusions(), *self.CODE_FIELDS}  # type: ignore[misc]
+
+    def clean_la_child_id(self) -> str:
+        return str(self.cleaned_data.get("la_child_id") or "").strip()
+
+    def clean_upn(self) -> str:
+        return self._checked("upn", identity.normalise_upn, identity.upn_problem)
+
+    def clean_former_upn(self) -> str:
+        return self._checked(
+            "former_upn",
+            identity.normalise_upn,
+            lambda value: identity.upn_problem(value, label="former UPN"),
+        )
+
+    def clean_nhs_number(self) -> str:
+        return self._checked("nhs_number", identity.normalise_nhs_number, identity.nhs_number_problem)
+
+    def clean_postcode(self) -> str:
+        return self._checked("postcode", identity.normalise_postcode, identity.postcode_problem)
+
+    def clean_disabilities(self) -> list[str]:
+        codes = code_list(self.cleaned_data.get("disabilities") or [])
+        problem = identity.disabilities_problem(codes)
+        if problem:
+            raise forms.ValidationError(problem)
+        return codes
+
+    def _checked(
+        self, name: str, normalise: Callable[[str], str], problem_of: Callable[[str], str | None]
+    ) -> str:
+        """The field's value as stored (normalised), or its format problem as the field's error."""
+        value = normalise(str(self.cleaned_data.get(name) or ""))
+        problem = problem_of(value)
+        if problem:
+            raise forms.ValidationError(problem)
+        return value
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if self.errors:
+            return cleaned  # the checks across fields wait until every field reads well
+        # Checked before the model's own constraints run (in _post_clean), so a clash or a missing date shows
+        # beside its field in words, not as a constraint's name.
+        proposed = copy.copy(self.instance)
+        for name in self._meta.fields or []:
+            if name in cleaned:
+                setattr(proposed, name, cleaned[name])
+        self.add_problems(identity.identity_problems(proposed, actor=self.actor))
+        return cleaned
+
+    def add_problems(self, problems: dict[str, str]) -> None:
+        """Show a refusal (the form's own checks, or the service's) beside the fields it names."""
+        for field, message in problems.items():
+            self.add_error(field if field in self.fields else None, message)
+
+
+# --- Finding a child ----------------------------------------------------------------------------------------
+
+
+class ChildSearchForm(GovukForm):
+    """The children's records search: any of the terms, all of them must fit."""
+
+    name = _text("Name", hint="First name, last name or both, or part of one")
+    date_of_birth = _date("Date of birth", hint="Or the expected date of an unborn baby. " + DATE_HINT)
+    postcode = _text(
+        "Postcode", hint="The whole postcode, or its first part, like WS1", width="10", max_length=10
+    )
+    nhs_number = _text("NHS number", width="10", max_length=20)
+    la_child_id = _text("LA child ID", width="10", max_length=50)
+
+    def clean_name(self) -> str:
+        name = " ".join(str(self.cleaned_data.get("name") or "").split())
+        if name and len(name.replace(" ", "")) < 2:
+            raise forms.ValidationError("Enter at least 2 letters of the name")
+        return name
+
+    def clean_nhs_number(self) -> str:
+        number = identity.normalise_nhs_number(str(self.cleaned_data.get("nhs_number") or ""))
+        if number and not re.fullmatch(r"\d{10}", number):
+            raise forms.ValidationError("The NHS number must be 10 numbers, like 943 476 5919")
+        return number
+
+    def clean_postcode(self) -> str:
+        postcode = " ".join(str(self.cleaned_data.get("postcode") or "").upper().split())
+        if postcode and not re.fullmatch(r"[A-Z0-9 ]+", postcode):
+            raise forms.ValidationError("A postcode has only letters, numbers and a space, like WS1 1TP")
+        return postcode
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if not self.errors and not self.search().as_details():
+            raise forms.ValidationError(
+                "Enter a name, date of birth, postcode, NHS number or LA child ID to search for"
+            )
+        return cleaned
+
+    def search(self) -> ChildSearch:
+        data = getattr(self, "cleaned_data", {})
+        born = data.get("date_of_birth")
+        return ChildSearch(
+            name=data.get("name", ""),
+            date_of_birth=born if isinstance(born, date) else None,
+            postcode=data.get("postcode", ""),
+            nhs_number=data.get("nhs_number", ""),
+            la_child_id=str(data.get("la_child_id", "")).strip(),
+        )

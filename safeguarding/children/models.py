@@ -130,7 +130,11 @@ class Child(TimeStampedModel):
     def display_name(self) -> str:
         if self.is_unborn and not self.first_name:
             return f"Unborn baby {self.last_name}".strip()
-        return f"{self.first_name} {self.last_name}".strip()
+        name = f"{self.first_name} {self.last_name}".strip()
+        if name:
+            return name
+        # The CIN census and Annex A carry no names: an imported child is known by the council's ID.
+        return f"LA child ID {self.la_child_id}" if self.la_child_id else f"Child record {self.pk}"
 
     @property
     def is_unborn(self) -> bool:

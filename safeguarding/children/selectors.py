@@ -158,6 +158,78 @@ def children_by_id(user: Any, child_ids: Iterable[int]) -> dict[int, Child]:
     return {child.pk: child for child in children_visible_to(user).filter(pk__in=list(child_ids))}
 
 
+# --- Finding a child ----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ChildSearch:
+    """What a person searched the children's records for; empty terms are not searched on."""
+
+    name: str = ""
+    date_of_birth: date | None = None
+    postcode: str = ""
+    nhs_number: str = ""
+    la_child_id: str = ""
+
+    def as_details(self) -> dict[str, str]:
+        """The terms given, for the access log: who searched for whom is part of the record."""
+        terms = {
+            "name": self.name,
+            "date_of_birth": self.date_of_birth.isoformat() if self.date_of_birth else "",
+            "postcode": self.postcode,
+            "nhs_number": self.nhs_number,
+            "la_child_id": self.la_child_id,
+        }
+        return {key: value for key, value in terms.items() if value}
+
+
+def children_search(user: Any, search: ChildSearch) -> QuerySet[Child]:
+    """The children the person may see who fit every term given, by name then date of birth.
+
+    - name: each word appears in the first name, last name or "known as" (ignoring case), so "amy test"
+      finds Amy Testchild and a double-barrelled surname is found by either part;
+    - date of birth: the date of birth, or the expected date of an unborn baby;
+    - postcode: the whole postcode with or without its space, or the start of one ("WS1" for the district);
+    - NHS number and LA child ID: exactly (ignoring spaces, and the case of the LA child ID).
+    """
+    conditions = Q()
+    for word in search.name.split():
+        conditions &= (
+            Q(first_name__icontains=word) | Q(last_name__icontains=word) | Q(known_as__icontains=word)
+        )
+    if search.date_of_birth is not None:
+        conditions &= Q(date_of_birth=search.date_of_birth) | Q(expected_date_of_birth=search.date_of_birth)
+    if search.postcode:
+        compact = search.postcode.replace(" ", "").upper()
+        if len(compact) >= 5:
+            conditions &= Q(postcode__in=postcode_forms(compact))
+        else:
+            conditions &= Q(postcode__istartswith=compact)
+    if search.nhs_number:
+        conditions &= Q(nhs_number=search.nhs_number.replace(" ", ""))
+    if search.la_child_id:
+        conditions &= Q(la_child_id__iexact=search.la_child_id.strip())
+    return (
+        children_visible_to(user)
+        .filter(conditions)
+        .order_by("last_name", "first_name", "date_of_birth", "pk")
+    )
+
+
+def child_holding_la_child_id(la_child_id: str, *, other_than: int | None) -> Child | None:
+    """The child (any, in scope or not) whose record holds this LA child ID, other than the one given.
+
+    For the uniqueness check only: the ID is unique across the partnership, so the check reads every record;
+    callers name the holder only to someone who may see them (children_visible_to).
+    """
+    if not la_child_id:
+        return None
+    holders = Child.objects.filter(la_child_id=la_child_id)
+    if other_than is not None:
+        holders = holders.exclude(pk=other_than)
+    return holders.order_by("pk").first()
+
+
 # --- One child's journey ------------------------------------------------------------------------------------
 
 

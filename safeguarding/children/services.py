@@ -13,12 +13,13 @@ from __future__ import annotations
 from datetime import date
 from typing import Any, Protocol
 
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.http import HttpRequest
 
 from safeguarding.accesslog.models import AccessEvent
 from safeguarding.accesslog.services import access_event_record
 from safeguarding.children.codes import ReferralSource
+from safeguarding.children.identity import identity_problems, la_child_id_clash
 from safeguarding.children.models import Child, CINReferral, EarlyHelpRequest, Origin
 from safeguarding.children.validation import date_problems
 
@@ -194,6 +195,46 @@ def journey_record_save(
             request=request,
         )
     return record
+
+
+def child_identity_correct(*, actor: Any, child: Child, request: HttpRequest | None = None) -> list[str]:
+    """Save corrections to who the child is (names, census identifiers, dates, characteristics, address).
+
+    Refuses a record that breaks children.identity's checks (JourneyRefused, nothing saved), including an
+    LA child ID another child's record already holds, even when two people save at once: the database's
+    unique constraint has the last word and its refusal becomes the same message. The earlier version is
+    kept in the child's history (with the person) and the access log names the fields that changed.
+    Returns those fields; nothing is saved or logged when none changed.
+    """
+    problems = identity_problems(child, actor=actor)
+    if problems:
+        raise JourneyRefused(problems)
+    changed = _changed_fields(child)
+    if not changed:
+        return []
+    child._history_user = actor if getattr(actor, "is_authenticated", False) else None  # type: ignore[attr-defined]
+    with transaction.atomic():
+        try:
+            with transaction.atomic():  # a savepoint, so a refused save leaves the outer transaction usable
+                child.save()
+        except IntegrityError as refused:
+            # Both engines name the column or the constraint (child_la_child_id_unique) in the error.
+            if "la_child_id" not in str(refused):
+                raise
+            clash = la_child_id_clash(child, actor=actor) or (
+                f"LA child ID {child.la_child_id} was given to another child's record while you were "
+                "correcting this one. Check the ID: each child has their own"
+            )
+            raise JourneyRefused({"la_child_id": clash}) from refused
+        access_event_record(
+            actor=actor,
+            action=AccessEvent.Action.CHANGE,
+            subject=child,
+            purpose="Corrected the child's identity on the child's page",
+            details={"child": child.pk, "fields": changed},
+            request=request,
+        )
+    return changed
 
 
 def _changed_fields(record: models.Model) -> list[str]:

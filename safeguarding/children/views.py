@@ -1,9 +1,11 @@
-"""The child's page and the forms that add and correct the episodes of the child's journey.
+"""The children's records: finding a child, the child's page, and the forms that correct the child's
+identity and add and correct the episodes of the child's journey.
 
 For MASH and social-care roles (child.view to read, child.change to add or correct), with two-factor sign-in
 like every page of identifiable data. A child outside the person's scope is a 404 (with the break-glass offer
-where their role allows it). Every page writes to the access log: the child's page a VIEW of the child, a
-form a VIEW of the record it corrects; the services log each change.
+where their role allows it). Every page writes to the access log: a search a SEARCH with its terms and the
+children it showed, the child's page a VIEW of the child, a form a VIEW of the record it corrects; the
+services log each change.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.db import models
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -25,6 +28,7 @@ from safeguarding.accesslog.models import AccessEvent
 from safeguarding.accesslog.services import access_event_record
 from safeguarding.children import services
 from safeguarding.children.codes import Disability
+from safeguarding.children.forms import ChildIdentityForm, ChildSearchForm
 from safeguarding.children.kinds import KINDS, TOP_LEVEL, Kind
 from safeguarding.children.models import Child
 from safeguarding.children.selectors import (
@@ -32,9 +36,11 @@ from safeguarding.children.selectors import (
     child_journey,
     child_open_clocks,
     child_timeline,
+    children_search,
 )
 
 AREA = "children"
+PAGE_SIZE = 25
 
 
 def _render(
@@ -47,6 +53,36 @@ def _render(
         {"page_title": f"Error: {title}" if has_errors else title, "heading": title, "current_area": AREA}
     )
     return render(request, f"children/{template}", context, status=status)
+
+
+@require_GET
+@permission_required("child.view")
+def children_home(request: HttpRequest) -> HttpResponse:
+    """The Children area's landing page: search the children's records.
+
+    Nothing is listed until the person searches: a list of every child would show far more identifiable
+    data than anyone needs to find one. Each search is logged with its terms and the children it showed.
+    """
+    form = ChildSearchForm(request.GET or None)
+    page = None
+    if form.is_bound and form.is_valid():
+        search = form.search()
+        page = Paginator(children_search(request.user, search), PAGE_SIZE).get_page(request.GET.get("page"))
+        access_event_record(
+            actor=request.user,
+            action=AccessEvent.Action.SEARCH,
+            subject_type=Child._meta.label_lower,
+            subject_label="Children's records search",
+            purpose="Finding a child's record",
+            details={
+                "terms": search.as_details(),
+                "page": page.number,
+                "found": page.paginator.count,
+                "shown": [child.pk for child in page.object_list],
+            },
+            request=request,
+        )
+    return _render(request, "children_home.html", "Children", form=form, page=page)
 
 
 @require_GET
@@ -75,6 +111,38 @@ def child_detail(request: HttpRequest, pk: int) -> HttpResponse:
         can_change=can(request.user, "child.change", child),
         add_kinds=[KINDS[slug] for slug in TOP_LEVEL],
     )
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("child.change")
+def child_identity(request: HttpRequest, pk: int) -> HttpResponse:
+    """Correct who the child is: names, census identifiers, dates, characteristics, address."""
+    child = child_get_for_user(request.user, pk, for_write=True)
+    if request.method == "GET":
+        access_event_record(
+            actor=request.user,
+            action=AccessEvent.Action.VIEW,
+            subject=child,
+            purpose="Opened the child's identity to correct it",
+            request=request,
+        )
+    form = ChildIdentityForm(request.POST or None, instance=child, actor=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            changed = services.child_identity_correct(
+                actor=request.user, child=form.instance, request=request
+            )
+        except services.JourneyRefused as refused:
+            form.add_problems(refused.problems)
+        else:
+            if changed:
+                messages.success(request, "The child's identity was corrected")
+            else:
+                messages.info(request, "Nothing was changed")
+            return redirect(reverse("children:child", args=[child.pk]) + "#identity")
+    # The heading names the child as the record stands, not as the refused form would have it.
+    shown = child_get_for_user(request.user, pk) if form.is_bound else child
+    return _render(request, "identity_form.html", "Correct the child's identity", child=shown, form=form)
 
 
 def _kind(slug: str) -> Kind:

@@ -44,6 +44,7 @@ AREAS: tuple[Area, ...] = (
             "Import and validation of the CIN census and Ofsted Annex A",
         ),
         permission="child.view",
+        url_name="children:home",
     ),
     Area(
         "performance",

@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 from safeguarding.children.codes import Disability
 from safeguarding.children.models import (
     Assessment,
+    Child,
     CINReferral,
     EarlyHelpRequest,
     LookedAfterPeriod,
@@ -81,3 +82,11 @@ def test_code_lists_are_cleaned_once_each_in_order_and_unknown_codes_are_named()
     child = make_child(disabilities=code_list(["HEAR", "VIS"]))
     child.refresh_from_db()
     assert child.disabilities == ["HEAR", "VIS"]
+
+
+def test_a_child_with_no_name_is_known_by_the_councils_id() -> None:
+    # Census and Annex A imports carry no names.
+    imported = Child(first_name="", last_name="", la_child_id="WS000123", date_of_birth=date(2015, 1, 2))
+    assert imported.display_name == "LA child ID WS000123"
+    named = Child(first_name="Amy", last_name="Test", date_of_birth=date(2015, 1, 2))
+    assert named.display_name == "Amy Test"

@@ -123,7 +123,7 @@ def test_bad_dates_are_shown_beside_the_fields_and_nothing_is_saved(mash: Client
     assert response.status_code == 200
     assert "There is a problem" in page
     assert "The assessment cannot be authorised before it started (Monday 10 April 2023)" in page
-    assert 'href="#id_authorisation_date"' in page
+    assert 'href="#id_authorisation_date_0"' in page
     assert not Assessment.objects.exists()
     impossible = {"start_date_0": "30", "start_date_1": "2", "start_date_2": "2023"}
     response = mash.post(_add(child.pk, "assessment", episode.pk), impossible)
