@@ -21,6 +21,7 @@ from pydantic import (
 )
 
 from safeguarding.children.codes import Ethnicity, Sex
+from safeguarding.children.identity import nhs_number_is_valid
 from safeguarding.frontdoor.models import Concern, Contact, Level
 
 
@@ -41,16 +42,6 @@ Phone = Annotated[str, StringConstraints(strip_whitespace=True, max_length=40), 
 POSTCODE = re.compile(r"^[A-Z]{1,2}[0-9][A-Z0-9]? ?[0-9][A-Z]{2}$")
 # An unborn baby's expected date may be up to ten months ahead; a date of birth can't be in the future.
 MAX_PREGNANCY = timedelta(days=305)
-
-
-def nhs_number_is_valid(number: str) -> bool:
-    """The NHS number's modulus 11 check digit (NHS Data Dictionary, "NHS Number")."""
-    if not re.fullmatch(r"\d{10}", number):
-        return False
-    total = sum(int(digit) * weight for digit, weight in zip(number[:9], range(10, 1, -1), strict=True))
-    check = 11 - total % 11
-    check = 0 if check == 11 else check
-    return check != 10 and check == int(number[9])
 
 
 class ChildAnswers(BaseModel):

@@ -11,9 +11,10 @@ from pydantic import ValidationError
 
 from safeguarding.accesslog.models import AccessEvent
 from safeguarding.children.codes import ReferralSource
+from safeguarding.children.identity import nhs_number_is_valid
 from safeguarding.core.testing import Personas
 from safeguarding.frontdoor.models import Contact, ContactChild
-from safeguarding.frontdoor.schemas import ReferralAnswers, nhs_number_is_valid
+from safeguarding.frontdoor.schemas import ReferralAnswers
 from safeguarding.frontdoor.services.referrals import Referrer, referral_submit
 
 pytestmark = pytest.mark.django_db
