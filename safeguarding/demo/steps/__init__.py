@@ -11,6 +11,7 @@ from safeguarding.demo.generator import SeedStep
 from safeguarding.demo.steps.agencies import agencies_create, teams_create
 from safeguarding.demo.steps.demo_accounts import demo_accounts_create
 from safeguarding.demo.steps.frontdoor import frontdoor_create
+from safeguarding.demo.steps.journeys import journeys_create
 from safeguarding.demo.steps.people import people_create
 
 STEPS: list[SeedStep] = [
@@ -19,4 +20,5 @@ STEPS: list[SeedStep] = [
     people_create,
     demo_accounts_create,
     frontdoor_create,
+    journeys_create,
 ]
