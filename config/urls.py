@@ -10,6 +10,7 @@ urlpatterns = [
     path("access/", include("safeguarding.access.urls")),
     path("front-door/", include("safeguarding.frontdoor.urls")),
     path("children/", include("safeguarding.children.urls")),
+    path("census/", include("safeguarding.census.urls")),
     path("api/v1/", include("safeguarding.api.urls")),
     path("api-tokens/", include("safeguarding.api.page_urls")),
 ]

@@ -82,7 +82,14 @@ def children_home(request: HttpRequest) -> HttpResponse:
             },
             request=request,
         )
-    return _render(request, "children_home.html", "Children", form=form, page=page)
+    return _render(
+        request,
+        "children_home.html",
+        "Children",
+        form=form,
+        page=page,
+        may_import_census=can(request.user, "census.import"),
+    )
 
 
 @require_GET

@@ -9,6 +9,9 @@
     safeguarding token create EMAIL --agency CODE
     safeguarding demo-otp EMAIL             (demo mode only) the current two-factor code
     safeguarding validate cin FILE [--json] check a CIN census file against the DfE rules
+    safeguarding import cin FILE [--strict] load a CIN census file (all or nothing)
+    safeguarding export cin --year 2022-23 --out FILE [--degrade]   write one from the platform's data
+    safeguarding annexa import FILE... | export --to DATE --out FILE.xlsx   Ofsted's Annex A lists
     safeguarding seed-cin --children N --out FILE   write a synthetic CIN census file
 
 Any other word is passed to Django's manage.py, with hyphens read as underscores (demo-otp -> demo_otp).

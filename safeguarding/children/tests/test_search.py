@@ -154,3 +154,10 @@ def test_only_people_who_may_see_children_search(personas: Personas, children: d
 def test_the_children_area_in_the_navigation_opens_the_search(mash: Client) -> None:
     page = mash.get(reverse("core:home")).content.decode()
     assert f'href="{HOME}"' in page
+
+
+def test_the_census_imports_are_linked_for_those_who_may_import(mash: Client) -> None:
+    imports = reverse("census:imports")
+    assert imports not in mash.get(HOME).content.decode()  # a practitioner may not import
+    manager = make_user("mash_manager", make_agency(name="Other Council", code="OCC"))
+    assert imports in sign_in(Client(), manager).get(HOME).content.decode()

@@ -3,10 +3,16 @@
 Static files are served by whitenoise from the same processes (from the finders outside production, from
 STATIC_ROOT after `collectstatic` in production). In production, put a TLS-terminating proxy in front and
 keep --host at 127.0.0.1 unless the proxy is on another machine (docs/operations.md).
+
+Background tasks (a census upload's import, for example) are run by django-tasks' database worker. `serve`
+starts one beside gunicorn and stops it with gunicorn; `--no-worker` leaves it out, for a deployment that runs
+`safeguarding db_worker` as its own service.
 """
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from typing import Any
 
 from django.conf import settings
@@ -46,6 +52,11 @@ class Command(BaseCommand):
         parser.add_argument("--port", type=int, default=8000, help="Port to listen on (default 8000).")
         parser.add_argument("--workers", type=int, default=2, help="Worker processes (default 2).")
         parser.add_argument("--timeout", type=int, default=60, help="Seconds before a stuck worker restarts.")
+        parser.add_argument(
+            "--no-worker",
+            action="store_true",
+            help="Do not start the background task worker (run `safeguarding db_worker` separately).",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         host, port, workers = options["host"], options["port"], options["workers"]
@@ -63,6 +74,7 @@ class Command(BaseCommand):
             f"Serving on http://{display_host}:{port}/ ({settings.MODE} mode); Ctrl+C stops it."
         )
         self.stdout.flush()
+        task_worker = None if options["no_worker"] else _task_worker_start()
         _GunicornServer(
             {
                 "bind": [bind_address(host, port)],
@@ -72,5 +84,22 @@ class Command(BaseCommand):
                 "accesslog": "-",
                 "errorlog": "-",
                 "proc_name": "safeguarding",
+                # Stop the task worker with the server, whatever stops the server.
+                "on_exit": lambda _server: _task_worker_stop(task_worker),
             }
         ).run()
+
+
+def _task_worker_start() -> subprocess.Popen[bytes]:
+    """django-tasks' database worker in its own process, with this process's settings and environment."""
+    return subprocess.Popen([sys.executable, "-m", "safeguarding.core.cli", "db_worker"])
+
+
+def _task_worker_stop(worker: subprocess.Popen[bytes] | None) -> None:
+    if worker is None or worker.poll() is not None:
+        return
+    worker.terminate()
+    try:
+        worker.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        worker.kill()
