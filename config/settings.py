@@ -48,6 +48,8 @@ CSRF_TRUSTED_ORIGINS = env_list("SAFEGUARDING_CSRF_TRUSTED_ORIGINS", [])
 
 PARTNERSHIP_NAME = env_str("SAFEGUARDING_PARTNERSHIP_NAME", "Walsall Safeguarding Partnership (demo)")
 PARTNERSHIP_SHORT_NAME = env_str("SAFEGUARDING_PARTNERSHIP_SHORT_NAME", "WSP")
+# The council's three-digit DfE local authority code, for census headers (Walsall, the demo's council: 335).
+LA_CODE = env_str("SAFEGUARDING_LA_CODE", "335" if MODE != Mode.PRODUCTION else "")
 # Path under static/ or an absolute URL of the partnership's own logo; empty shows the name only.
 PARTNERSHIP_LOGO = env_str("SAFEGUARDING_PARTNERSHIP_LOGO", "")
 SUPPORT_EMAIL = env_str("SAFEGUARDING_SUPPORT_EMAIL", "safeguarding.partnership@example.org")

@@ -4,7 +4,8 @@
 
 The file holds every child with a CIN episode open at some time in the census year (1 April to 31 March,
 with 31 March of the year before counted in, as the DfE's rules count it: rules.base.CensusYear.in_period),
-and for each child those episodes with all their parts, in the order of the DfE schema (writer.py). Children
+and for each child those episodes with their parts as they stood on 31 March (as_at.py: what happened later,
+or was finished before the year, is left out), in the order of the DfE schema (writer.py). Children
 are read from the database a thousand at a time and written as they are read, so memory stays flat.
 
 Values go back as they were imported: an imported file exported again gives the same children, episodes and
@@ -30,6 +31,7 @@ from django.utils import timezone
 
 from safeguarding.accesslog.models import AccessEvent
 from safeguarding.accesslog.services import access_event_record
+from safeguarding.census.as_at import child_as_at
 from safeguarding.census.degrade import degrade_child
 from safeguarding.census.records import (
     Assessment as AssessmentRecord,
@@ -48,6 +50,7 @@ from safeguarding.census.records import (
 from safeguarding.census.records import (
     Section47 as Section47Record,
 )
+from safeguarding.census.rules.base import CensusYear
 from safeguarding.census.writer import sex_element_for, write_census
 from safeguarding.children.models import (
     Assessment,
@@ -58,6 +61,7 @@ from safeguarding.children.models import (
     CPReview,
     Section47,
 )
+from safeguarding.core.calendar import current_calendar
 
 EXPORT_BATCH = 1000
 SOFTWARE_CODE = "Safeguarding Partnership Platform"
@@ -146,6 +150,7 @@ class _Reader:
 
     def __init__(self, year_end: int) -> None:
         self.year_end = year_end
+        self.year = CensusYear(year_end, current_calendar())
         self.episodes = 0
 
     def children(self) -> Iterator[ChildRecord]:
@@ -191,6 +196,7 @@ class _Reader:
                     for plan in plans_by_episode.get(episode.pk, [])
                 ]
                 record.cin_details.append(details)
+            record = child_as_at(record, self.year)
             self.episodes += len(record.cin_details)
             yield record
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -95,12 +96,17 @@ def test_the_platforms_own_records_export_to_a_file_the_validator_accepts(tmp_pa
     assert report["children"] == 1
 
 
-def test_without_lea_the_latest_imports_code_is_used_and_with_none_the_export_asks_for_it(
-    tmp_path: Path,
+def test_without_lea_the_latest_imports_code_is_used_then_the_setting_and_with_none_it_asks(
+    tmp_path: Path, settings: Any
 ) -> None:
     from django.core.management.base import CommandError
 
     out = tmp_path / "out.xml"
+    settings.LA_CODE = "999"
+    run_command("export", "cin", "--year", "2022-23", "--out", str(out))
+    with open_census(out) as census:
+        assert census.header.lea == "999"
+    settings.LA_CODE = ""
     with pytest.raises(CommandError, match="--lea"):
         run_command("export", "cin", "--year", "2022-23", "--out", str(out))
     source = tmp_path / "cin.xml"

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from safeguarding.census.exporter import census_export
@@ -59,9 +60,12 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from exc
         if year_end < EARLIEST_YEAR:
             raise CommandError(f"the census is written from {EARLIEST_YEAR - 1}-{EARLIEST_YEAR % 100} on")
-        lea = (options["lea"] or latest_lea(year_end)).strip()
+        lea = (options["lea"] or latest_lea(year_end) or settings.LA_CODE).strip()
         if not lea:
-            raise CommandError("give the local authority code with --lea (no import says which it is)")
+            raise CommandError(
+                "give the local authority code with --lea (no import says which it is, "
+                "and SAFEGUARDING_LA_CODE is not set)"
+            )
         out: Path = options["out"]
         if not out.parent.is_dir():
             raise CommandError(f"no directory {out.parent} to write {out.name} in")
