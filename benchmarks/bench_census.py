@@ -8,7 +8,7 @@
 Each file is written once into a temporary directory (generator.SyntheticCensus with no errors, so every
 rule runs its full course on a realistic mix of journeys), then validated in a fresh child process that
 reports its wall-clock time and its peak resident memory (getrusage ru_maxrss, which includes Python and
-Django themselves). The import timing is to be added beside the validation here once `import cin` exists.
+Django themselves). The import (validation and loading together) is measured by bench_census_import.py.
 
     python -m benchmarks census       (through make bench)
     python -m benchmarks.bench_census this module on its own
@@ -63,7 +63,6 @@ def run() -> list[str]:
                     met=checked["peak_mb"] <= GOAL_PEAK_MB,
                 )
             )
-    lines.append("import cin: not measured yet (added with the import)")
     return lines
 
 
