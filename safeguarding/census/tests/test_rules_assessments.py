@@ -12,9 +12,10 @@ import pytest
 
 from safeguarding.census.records import Assessment, ChildRecord, CINDetails
 from safeguarding.census.rules import REGISTRY
-from safeguarding.census.rules.base import CensusYear, Hit, Severity
+from safeguarding.census.rules.base import Hit, Severity
 from safeguarding.census.rules.episode_facts import forty_five_working_days_before_year_end
-from safeguarding.core.calendar import WorkingCalendar
+from safeguarding.census.tests.rules_support import census_year as census
+from safeguarding.census.tests.rules_support import hits
 
 ASSESSMENTS_CODES = {
     "1103",
@@ -35,19 +36,6 @@ ASSESSMENTS_CODES = {
 
 EPISODE_LINE = 20
 ASSESSMENT_LINE = 25
-
-
-def census(year_end: int = 2023) -> CensusYear:
-    return CensusYear(year_end, WorkingCalendar())
-
-
-def hits(code: str, child: ChildRecord, year_end: int = 2023) -> list[Hit]:
-    """What the rule with this code finds in the child, in the census ending in ``year_end``."""
-    rules = [rule for rule in REGISTRY if rule.code == code and rule.applies_to(year_end)]
-    assert len(rules) == 1, f"exactly one rule {code} applies in {year_end}"
-    check = rules[0].child_check
-    assert check is not None
-    return list(check(child, census(year_end)))
 
 
 def completed(**values: object) -> Assessment:

@@ -7,31 +7,8 @@ import dataclasses
 import pytest
 
 from safeguarding.census.records import ChildRecord, CINDetails
-from safeguarding.census.rules.base import REGISTRY, CensusYear, Hit, Rule
-from safeguarding.core.calendar import WorkingCalendar
-
-
-def rule(code: str, year_end: int) -> Rule:
-    matches = [
-        candidate for candidate in REGISTRY if candidate.code == code and candidate.applies_to(year_end)
-    ]
-    assert len(matches) == 1, f"{code} should have exactly one version in force in {year_end}"
-    return matches[0]
-
-
-def hits(code: str, child: ChildRecord, year_end: int = 2023) -> list[Hit]:
-    check = rule(code, year_end).child_check
-    assert check is not None
-    return list(check(child, CensusYear(year_end, WorkingCalendar())))
-
-
-def return_hits(code: str, children: list[ChildRecord], year_end: int = 2023) -> list[tuple[str | None, Hit]]:
-    check_class = rule(code, year_end).return_check
-    assert check_class is not None
-    check = check_class(CensusYear(year_end, WorkingCalendar()))
-    for child in children:
-        check.observe(child)
-    return list(check.finish())
+from safeguarding.census.rules.base import REGISTRY, Hit
+from safeguarding.census.tests.rules_support import hits, return_hits, rule
 
 
 def child(*disabilities: str, **fields: object) -> ChildRecord:

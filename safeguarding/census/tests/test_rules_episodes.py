@@ -19,14 +19,15 @@ from safeguarding.census.records import (
     Section47,
 )
 from safeguarding.census.rules import REGISTRY
-from safeguarding.census.rules.base import CensusYear, Hit, Severity
+from safeguarding.census.rules.base import Hit, Severity
 from safeguarding.census.rules.episode_facts import (
     activity_after_referral,
     episode_span,
     last_working_day_before_collection,
     starts_during_another,
 )
-from safeguarding.core.calendar import WorkingCalendar
+from safeguarding.census.tests.rules_support import census_year as census
+from safeguarding.census.tests.rules_support import hits
 
 CINDETAILS_CODES = {
     "2990",
@@ -56,19 +57,6 @@ CINDETAILS_CODES = {
 }
 
 EPISODE_LINE = 20
-
-
-def census(year_end: int = 2023) -> CensusYear:
-    return CensusYear(year_end, WorkingCalendar())
-
-
-def hits(code: str, child: ChildRecord, year_end: int = 2023) -> list[Hit]:
-    """What the rule with this code finds in the child, in the census ending in ``year_end``."""
-    rules = [rule for rule in REGISTRY if rule.code == code and rule.applies_to(year_end)]
-    assert len(rules) == 1, f"exactly one rule {code} applies in {year_end}"
-    check = rules[0].child_check
-    assert check is not None
-    return list(check(child, census(year_end)))
 
 
 def episode(**values: object) -> CINDetails:

@@ -7,41 +7,14 @@ import dataclasses
 import pytest
 
 from safeguarding.census.records import ChildRecord, CINDetails, CINPlan
-from safeguarding.census.rules.base import REGISTRY, CensusYear, Hit, Rule
+from safeguarding.census.rules.base import REGISTRY, Hit
 from safeguarding.census.rules.identifiers import upn_check_letter
 from safeguarding.census.rules.lacodes import upn_la_codes
-from safeguarding.core.calendar import WorkingCalendar
+from safeguarding.census.tests.rules_support import hits, return_hits, rule
 
 # A Walsall UPN worked by hand: 3x2 + 3x3 + 5x4 + 2x5 + 1x8 + 1x9 + 5x10 + 1x11 + 2x12 + 3x13 = 186,
 # 186 mod 23 = 2, letter C.
 WALSALL_UPN = "C335200115123"
-
-
-def census_year(year_end: int) -> CensusYear:
-    return CensusYear(year_end, WorkingCalendar())
-
-
-def rule(code: str, year_end: int) -> Rule:
-    matches = [
-        candidate for candidate in REGISTRY if candidate.code == code and candidate.applies_to(year_end)
-    ]
-    assert len(matches) == 1, f"{code} should have exactly one version in force in {year_end}"
-    return matches[0]
-
-
-def hits(code: str, child: ChildRecord, year_end: int = 2023) -> list[Hit]:
-    check = rule(code, year_end).child_check
-    assert check is not None
-    return list(check(child, census_year(year_end)))
-
-
-def return_hits(code: str, children: list[ChildRecord], year_end: int = 2023) -> list[tuple[str | None, Hit]]:
-    check_class = rule(code, year_end).return_check
-    assert check_class is not None
-    check = check_class(census_year(year_end))
-    for child in children:
-        check.observe(child)
-    return list(check.finish())
 
 
 def episode(**fields: object) -> CINDetails:

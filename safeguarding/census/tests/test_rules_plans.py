@@ -10,21 +10,11 @@ from typing import Any
 
 from safeguarding.census.records import ChildProtectionPlan, ChildRecord, CINDetails, CINPlan
 from safeguarding.census.rules import ruleset
-from safeguarding.census.rules.base import CensusYear, Hit, Rule, Severity
+from safeguarding.census.rules.base import CensusYear, Hit, Severity
+from safeguarding.census.tests.rules_support import hits, rule
 from safeguarding.core.calendar import WorkingCalendar
 
 YEAR = CensusYear(2023, WorkingCalendar())
-
-
-def rule(code: str) -> Rule:
-    (found,) = [candidate for candidate in ruleset(YEAR.year_end) if candidate.code == code]
-    return found
-
-
-def hits(code: str, child: ChildRecord) -> list[Hit]:
-    check = rule(code).child_check
-    assert check is not None
-    return list(check(child, YEAR))
 
 
 def episode(*plans: CINPlan, cp_plans: list[ChildProtectionPlan] | None = None, **fields: Any) -> CINDetails:

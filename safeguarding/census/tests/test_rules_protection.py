@@ -18,30 +18,11 @@ from safeguarding.census.records import (
     Section47,
 )
 from safeguarding.census.rules import ruleset
-from safeguarding.census.rules.base import CensusYear, Hit, Rule, Severity
+from safeguarding.census.rules.base import CensusYear, Hit, Severity
+from safeguarding.census.tests.rules_support import hits, return_hits, rule
 from safeguarding.core.calendar import WorkingCalendar
 
 YEAR = CensusYear(2023, WorkingCalendar())
-
-
-def rule(code: str) -> Rule:
-    (found,) = [candidate for candidate in ruleset(YEAR.year_end) if candidate.code == code]
-    return found
-
-
-def hits(code: str, child: ChildRecord) -> list[Hit]:
-    check = rule(code).child_check
-    assert check is not None
-    return list(check(child, YEAR))
-
-
-def return_hits(code: str, children: list[ChildRecord]) -> list[tuple[str | None, Hit]]:
-    check_class = rule(code).return_check
-    assert check_class is not None
-    check = check_class(YEAR)
-    for one in children:
-        check.observe(one)
-    return list(check.finish())
 
 
 def plan(
