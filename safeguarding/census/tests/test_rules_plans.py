@@ -10,11 +10,8 @@ from typing import Any
 
 from safeguarding.census.records import ChildProtectionPlan, ChildRecord, CINDetails, CINPlan
 from safeguarding.census.rules import ruleset
-from safeguarding.census.rules.base import CensusYear, Hit, Severity
+from safeguarding.census.rules.base import Hit, Severity
 from safeguarding.census.tests.rules_support import hits, rule
-from safeguarding.core.calendar import WorkingCalendar
-
-YEAR = CensusYear(2023, WorkingCalendar())
 
 
 def episode(*plans: CINPlan, cp_plans: list[ChildProtectionPlan] | None = None, **fields: Any) -> CINDetails:
