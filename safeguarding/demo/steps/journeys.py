@@ -48,6 +48,7 @@ from django.db import connection, models
 from django.utils import timezone
 from simple_history.utils import get_history_manager_for_model
 
+from safeguarding.census.rules.identifiers import upn_check_letter
 from safeguarding.children.codes import (
     AssessmentFactor,
     CategoryOfAbuse,
@@ -431,6 +432,9 @@ class Run:
     assessed_teenagers: list[tuple[int, date, list[str]]] = field(default_factory=list)
     missing_returns: list[tuple[int, date]] = field(default_factory=list)
     la_child_ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
+    upns_given: set[str] = field(default_factory=set)
+    # UPNs draw on their own generator (from the seed), so adding them left every other choice as it was.
+    upn_rng: random.Random = field(default_factory=random.Random)
 
     @property
     def rng(self) -> random.Random:
@@ -447,6 +451,7 @@ def journeys_create(ctx: SeedContext) -> None:
         calendar=current_calendar(),
         volume=ctx.scale * frontdoor.CONTACTS_PER_YEAR / WALSALL_CONTACTS_PER_YEAR,
         children={child.pk: child for child in Child.objects.order_by("pk")},
+        upn_rng=random.Random(f"upn-{ctx.seed}"),
     )
     _cin_episodes_create(run)
     _looked_after_create(run)
@@ -975,6 +980,7 @@ def _new_child(run: Run, born: date) -> Child:
     place = rng.choice(PLACES)
     return Child(
         la_child_id=run.next_la_child_id(),
+        upn=_upn(run, born),
         first_name=name.first,
         last_name=name.family,
         date_of_birth=born,
@@ -1291,6 +1297,18 @@ def _early_help_episode(
 # --- Children's identifiers ---------------------------------------------------------------------------------
 
 
+# The child's fields this step fills in.
+IDENTITY_FIELDS = [
+    "la_child_id",
+    "upn",
+    "disabilities",
+    "date_of_birth",
+    "expected_date_of_birth",
+    "first_name",
+    "sex",
+]
+
+
 def _children_identify(run: Run) -> None:
     """The council's ID and disability codes for every child with a social care record; babies due by the
     reference date are born (named, with a sex and their date of birth)."""
@@ -1301,6 +1319,7 @@ def _children_identify(run: Run) -> None:
         if child_id in run.known_to_social_care and not child.la_child_id:
             child.la_child_id = run.next_la_child_id()
             child.disabilities = _disabilities(run, child.disability_or_sen)
+            child.upn = _upn(run, child.date_of_birth)
             change = True
         expected = child.expected_date_of_birth
         if child.date_of_birth is None and expected is not None and expected <= NOW:
@@ -1313,8 +1332,24 @@ def _children_identify(run: Run) -> None:
     _update_with_history(
         changed,
         Child,
-        ["la_child_id", "disabilities", "date_of_birth", "expected_date_of_birth", "first_name", "sex"],
+        IDENTITY_FIELDS,
     )
+
+
+def _upn(run: Run, born: date | None) -> str:
+    """A unique pupil number for a child of school age (rising 5 by the reference date), else none.
+
+    The DfE's format: check letter, the LA code (335, Walsall), a four-digit school number, the two-digit year
+    the number was given (the year the child started school) and a three-digit serial number.
+    """
+    if born is None or born > date(NOW.year - 5, 8, 31):
+        return ""
+    while True:  # unique, as the DfE requires (rule 1520)
+        school, serial = run.upn_rng.randint(2000, 2999), run.upn_rng.randint(0, 999)
+        rest = f"335{school}{(born.year + 5) % 100:02d}{serial:03d}"
+        if rest not in run.upns_given:
+            run.upns_given.add(rest)
+            return upn_check_letter(rest) + rest
 
 
 def _disabilities(run: Run, special_needs: str) -> list[str]:

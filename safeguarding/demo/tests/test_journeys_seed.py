@@ -370,3 +370,10 @@ def test_the_demo_exports_census_returns_without_errors(
     report = validate_census(out)
     assert summary.children > 0 and report.children == summary.children
     assert report.errors == 0, report.counts_by_rule()
+
+
+def test_school_age_children_known_to_social_care_have_unique_upns(seeded: Seeded) -> None:
+    upns = list(Child.objects.exclude(upn="").values_list("upn", flat=True))
+    assert upns and len(upns) == len(set(upns))
+    assert all(len(upn) == 13 and upn[1:4] == "335" for upn in upns)
+    assert not Child.objects.filter(upn__gt="", date_of_birth__gt=date(2018, 8, 31)).exists()
