@@ -132,6 +132,9 @@ DATABASE_URL = env_str("DATABASE_URL", "")
 if DATABASE_URL:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)}
 else:
+    # SQLite cannot create the folder its file lives in: make it, so any first command (migrate, seed,
+    # import) works on a fresh checkout or a new SAFEGUARDING_VAR_DIR, not only `demo` and `serve`.
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",

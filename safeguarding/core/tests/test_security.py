@@ -64,6 +64,23 @@ def test_production_settings_pass_the_deploy_check() -> None:
     assert "no issues" in result.stdout
 
 
+def test_a_first_command_on_a_new_var_dir_makes_it_and_its_database(tmp_path: Path) -> None:
+    var_dir = tmp_path / "not" / "made" / "yet"
+    env = {**os.environ, "SAFEGUARDING_VAR_DIR": str(var_dir)}
+    env.pop("DATABASE_URL", None)
+    result = subprocess.run(
+        [sys.executable, "manage.py", "migrate", "-v", "0"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert (var_dir / "safeguarding.sqlite3").is_file()
+
+
 def test_production_refuses_to_start_without_a_secret_key() -> None:
     env = {**os.environ, "SAFEGUARDING_MODE": "production", "SAFEGUARDING_ALLOWED_HOSTS": "x.example.org"}
     env.pop("SAFEGUARDING_SECRET_KEY", None)
