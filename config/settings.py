@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "safeguarding.population",
     "safeguarding.frontdoor",
     "safeguarding.census",
+    "safeguarding.indicators",
     "safeguarding.demo",
 ]
 

@@ -11,6 +11,7 @@ urlpatterns = [
     path("front-door/", include("safeguarding.frontdoor.urls")),
     path("children/", include("safeguarding.children.urls")),
     path("census/", include("safeguarding.census.urls")),
+    path("indicators/", include("safeguarding.indicators.urls")),
     path("api/v1/", include("safeguarding.api.urls")),
     path("api-tokens/", include("safeguarding.api.page_urls")),
 ]

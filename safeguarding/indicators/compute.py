@@ -1,0 +1,205 @@
+"""Services that write indicator data: syncing the registry, computing a year, signing a period off.
+
+`indicators_compute(year=2022)` computes every registered computed indicator for the financial year and
+its four quarters, with every breakdown, in one transaction, runs the consistency checks and stores their
+results on the run. Values of a period not signed off are replaced; a signed-off period keeps its values
+and the new run's values sit beside them (the scorecard reads the latest run, the sign-off names its run).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.apps import apps
+from django.db import transaction
+from django.utils import timezone
+
+from safeguarding.frontdoor.measures import Measure, Period
+from safeguarding.indicators.checks import rounded, run_checks
+from safeguarding.indicators.models import (
+    ComputationRun,
+    Indicator,
+    IndicatorValue,
+    IndicatorVersion,
+    PeriodSignOff,
+)
+from safeguarding.indicators.registry import IndicatorDefinition, Source, Unit, registry
+from safeguarding.population.selectors import population_for_year
+
+# frontdoor.measures.Unit values -> the registry's units.
+_UNITS = {"count": Unit.COUNT, "percent": Unit.PERCENT, "per 10,000 children": Unit.PER_10K}
+
+
+@transaction.atomic
+def indicators_sync() -> dict[str, IndicatorVersion]:
+    """Make every registry definition current in the database: a new version when its hash changed."""
+    current = {}
+    for definition in registry():
+        indicator, _ = Indicator.objects.get_or_create(code=definition.code)
+        latest = indicator.latest_version()
+        digest = definition.definition_hash()
+        if latest is None or latest.definition_hash != digest:
+            latest = IndicatorVersion.objects.create(
+                indicator=indicator,
+                number=(latest.number + 1) if latest else 1,
+                definition_hash=digest,
+                **definition.stored_fields(),
+            )
+        current[definition.code] = latest
+    return current
+
+
+def year_periods(year: int) -> list[Period]:
+    return [Period.financial_year(year), *(Period.quarter(year, n) for n in range(1, 5))]
+
+
+def _provenance(started: datetime, period: Period, definition: IndicatorDefinition) -> dict[str, Any]:
+    census_import = apps.get_model("census", "CensusImport")
+    found: dict[str, Any] = {
+        "data_as_at": started.isoformat(),
+        "census_imports": list(
+            census_import.objects.filter(status="done").order_by("pk").values_list("pk", flat=True)
+        ),
+        "function": definition.function,
+    }
+    if definition.unit == Unit.PER_10K:
+        population = population_for_year(period.population_year)
+        if population is not None:
+            found["population"] = {
+                "year": population.year,
+                "children_0_17": population.children_0_17,
+                "source": population.source,
+            }
+    return found
+
+
+def _value(
+    run: ComputationRun,
+    version: IndicatorVersion,
+    period: Period,
+    measure: Measure,
+    provenance: dict[str, Any],
+    breakdown: tuple[str, str, str] | None = None,
+) -> IndicatorValue:
+    name, key, label = breakdown or ("", "", "")
+    return IndicatorValue(
+        run=run,
+        version=version,
+        period_key=period.key,
+        period_kind=period.kind.value,
+        period_label=period.label,
+        period_start=period.first,
+        period_end=period.last,
+        breakdown={name: key} if name else {},
+        breakdown_key=f"{name}={key}" if name else "",
+        breakdown_label=label,
+        numerator=measure.count,
+        denominator=measure.base,
+        value=rounded(measure.value),
+        unit=_UNITS[str(measure.unit)],
+        missing=measure.missing,
+        computed_at=run.started_at,
+        computed_from=provenance,
+    )
+
+
+def _values_for(
+    run: ComputationRun, definition: IndicatorDefinition, version: IndicatorVersion, period: Period
+) -> list[IndicatorValue]:
+    assert definition.compute is not None
+    provenance = _provenance(run.started_at, period, definition)
+    found = [_value(run, version, period, definition.compute(period), provenance)]
+    for breakdown in definition.breakdowns:
+        if breakdown.compute is None:
+            continue
+        for row in breakdown.compute(period):
+            found.append(
+                _value(run, version, period, row.measure, provenance, (breakdown.name, row.key, row.label))
+            )
+    return found
+
+
+@dataclass(frozen=True)
+class ComputeResult:
+    run: ComputationRun
+    values: int
+    kept_signed_off: list[str]
+
+
+def indicators_compute(*, year: int, actor: Any = None, actor_name: str = "") -> ComputeResult:
+    """Compute the financial year starting in April `year` and its quarters, all in one transaction.
+
+    On an error nothing is kept but a failed run saying what went wrong, and the error is raised again.
+    """
+    started = timezone.now()
+    name = actor_name or (getattr(actor, "full_name", "") if actor else "") or "command line"
+    periods = year_periods(year)
+    try:
+        with transaction.atomic():
+            versions = indicators_sync()
+            run = ComputationRun.objects.create(
+                period_key=periods[0].key,
+                started_at=started,
+                started_by=actor,
+                started_by_name=name,
+                status=ComputationRun.Status.SUCCEEDED,
+            )
+            computed = [d for d in registry() if d.source == Source.COMPUTED and d.compute is not None]
+            values = [
+                value
+                for definition in computed
+                for period in periods
+                for value in _values_for(run, definition, versions[definition.code], period)
+            ]
+            signed_off = set(
+                PeriodSignOff.objects.filter(period_key__in=[p.key for p in periods]).values_list(
+                    "period_key", flat=True
+                )
+            )
+            # Replace the earlier values of periods not signed off; signed-off ones stay as they were.
+            IndicatorValue.objects.filter(period_key__in=[p.key for p in periods]).exclude(
+                period_key__in=signed_off
+            ).exclude(run=run).delete()
+            IndicatorValue.objects.bulk_create(values, batch_size=500)
+            results = run_checks(values)
+            run.checks = [result.as_json() for result in results]
+            run.checks_failed = sum(not result.passed for result in results)
+            run.finished_at = timezone.now()
+            run.save(update_fields=["checks", "checks_failed", "finished_at"])
+    except Exception as error:
+        ComputationRun.objects.create(
+            period_key=periods[0].key,
+            started_at=started,
+            finished_at=timezone.now(),
+            started_by=actor,
+            started_by_name=name,
+            status=ComputationRun.Status.FAILED,
+            error=f"{type(error).__name__}: {error}",
+        )
+        raise
+    return ComputeResult(run, len(values), sorted(signed_off))
+
+
+@transaction.atomic
+def period_sign_off(*, actor: Any, period_key: str, run: ComputationRun | None = None) -> PeriodSignOff:
+    """The PQA subgroup signs off a period's figures, as the given run (default the latest) computed them."""
+    chosen = run or latest_run_with(period_key)
+    if chosen is None:
+        raise ValueError(f"No figures have been computed for {period_key}")
+    return PeriodSignOff.objects.create(
+        period_key=period_key,
+        run=chosen,
+        signed_off_by=actor,
+        signed_off_by_name=getattr(actor, "full_name", "") or str(actor),
+        signed_off_at=timezone.now(),
+    )
+
+
+def latest_run_with(period_key: str) -> ComputationRun | None:
+    return (
+        ComputationRun.objects.filter(values__period_key=period_key, status=ComputationRun.Status.SUCCEEDED)
+        .order_by("-started_at", "-pk")
+        .first()
+    )

@@ -1,0 +1,283 @@
+"""The indicator registry as data: every figure the partnership reports, defined once.
+
+Each `IndicatorDefinition` is what the data dictionary prints and what `indicators_sync()` stores as a
+versioned `IndicatorVersion` (a new version only when the definition's hash changes). Computed indicators
+name the function that computes them: the front door's in `safeguarding.frontdoor.measures`, the journey's
+in `safeguarding.indicators.journey` (read lazily: that module registers only the codes it has).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+
+from safeguarding.frontdoor import measures as frontdoor
+from safeguarding.frontdoor.measures import Measure, Period, Row
+
+PQA = "Performance and Quality Assurance"
+
+
+class Unit(models.TextChoices):
+    COUNT = "count", "Count"
+    PERCENT = "percent", "Percentage"
+    PER_10K = "per_10k", "Rate per 10,000 children aged 0-17"
+    DAYS = "days", "Days"
+
+
+class PeriodType(models.TextChoices):
+    FINANCIAL_YEAR = "financial_year", "Financial year (April to March)"
+    QUARTER = "quarter", "Quarter"
+    MONTH = "month", "Month"
+    SNAPSHOT = "snapshot", "Snapshot at the end of the period"
+
+
+class Polarity(models.TextChoices):
+    HIGHER_BETTER = "higher", "Higher is better"
+    LOWER_BETTER = "lower", "Lower is better"
+    NEUTRAL = "neutral", "Neither higher nor lower is better"
+
+
+class Source(models.TextChoices):
+    COMPUTED = "computed", "Computed from platform data"
+    AGENCY_RETURN = "agency_return", "Agency data return"
+    IMPORTED = "imported", "Imported"
+
+
+Compute = Callable[[Period], Measure]
+BreakdownCompute = Callable[[Period], list[Row]]
+
+
+@dataclass(frozen=True)
+class Breakdown:
+    """A way to split an indicator. `partition`: every counted item falls in exactly one row, so the rows
+    add up to the whole (checked at every computation); False when an item may fall in several."""
+
+    name: str
+    label: str
+    partition: bool
+    compute: BreakdownCompute | None = None
+
+
+@dataclass(frozen=True)
+class IndicatorDefinition:
+    code: str
+    title: str
+    definition: str
+    numerator: str
+    denominator: str
+    unit: str
+    period_type: str = PeriodType.QUARTER
+    polarity: str = Polarity.NEUTRAL
+    target: float | None = None
+    tolerance: float | None = None
+    breakdowns: tuple[Breakdown, ...] = ()
+    source: str = Source.COMPUTED
+    subgroup: str = PQA
+    themes: tuple[str, ...] = ()
+    suppression_threshold: int | None = None  # None: settings.SMALL_NUMBER_THRESHOLD
+    compute: Compute | None = field(default=None, compare=False)
+    # For a rate per 10,000: the code of the count it divides (checked: same numerator).
+    rate_of: str = ""
+
+    @property
+    def function(self) -> str:
+        if self.compute is None:
+            return ""
+        return f"{self.compute.__module__}.{self.compute.__qualname__}"
+
+    def stored_fields(self) -> dict[str, Any]:
+        """The definition as IndicatorVersion stores it (JSON-able); its hash decides a new version."""
+        threshold = self.suppression_threshold
+        return {
+            "title": self.title,
+            "definition": self.definition,
+            "numerator": self.numerator,
+            "denominator": self.denominator,
+            "unit": str(self.unit),
+            "period_type": str(self.period_type),
+            "polarity": str(self.polarity),
+            "target": self.target,
+            "tolerance": self.tolerance,
+            "breakdowns": [
+                {"name": b.name, "label": b.label, "partition": b.partition} for b in self.breakdowns
+            ],
+            "source": str(self.source),
+            "subgroup": self.subgroup,
+            "themes": list(self.themes),
+            "suppression_threshold": int(settings.SMALL_NUMBER_THRESHOLD if threshold is None else threshold),
+            "function": self.function,
+            "rate_of": self.rate_of,
+        }
+
+    def definition_hash(self) -> str:
+        text = json.dumps(self.stored_fields(), sort_keys=True, separators=(",", ":"))
+        return hashlib.sha256(text.encode()).hexdigest()
+
+
+# --- Front door (definitions in docs/measures.md, functions in safeguarding.frontdoor.measures) ------------
+
+
+def _contacts_by_source_agency(period: Period) -> list[Row]:
+    """Contacts by referring agency (or kind of referrer when there is no agency): a partition of contacts."""
+    return [Row(row.key, row.label, row.contacts) for row in frontdoor.contacts_by_source_agency(period)]
+
+
+def _first_paragraph(function: Callable[..., Any]) -> str:
+    return " ".join((function.__doc__ or "").strip().split("\n\n")[0].split())
+
+
+FRONT_DOOR: tuple[IndicatorDefinition, ...] = (
+    IndicatorDefinition(
+        code="contacts",
+        title="Contacts",
+        definition=_first_paragraph(frontdoor.contacts),
+        numerator="Contacts received in the period",
+        denominator="",
+        unit=Unit.COUNT,
+        breakdowns=(
+            Breakdown("level", "Level of need decided", True, frontdoor.contacts_by_level),
+            Breakdown("source_agency", "Referring agency", True, _contacts_by_source_agency),
+            Breakdown("concern", "Worry category", False, frontdoor.contacts_by_concern),
+        ),
+        compute=frontdoor.contacts,
+    ),
+    IndicatorDefinition(
+        code="contacts_per_10k",
+        title="Contacts per 10,000 children aged 0-17",
+        definition=_first_paragraph(frontdoor.contacts_per_10000_children),
+        numerator="Contacts received in the period",
+        denominator="Children aged 0-17 (ONS mid-year estimate of the year the financial year starts in)",
+        unit=Unit.PER_10K,
+        compute=frontdoor.contacts_per_10000_children,
+        rate_of="contacts",
+    ),
+    IndicatorDefinition(
+        code="contacts_decided_1wd_pct",
+        title="Contacts decided within 1 working day",
+        definition=_first_paragraph(frontdoor.decisions_within_one_working_day),
+        numerator="Contacts received in the period and decided by the end of the next working day",
+        denominator="Contacts received in the period, decided or past their deadline",
+        unit=Unit.PERCENT,
+        polarity=Polarity.HIGHER_BETTER,
+        target=95.0,
+        tolerance=5.0,
+        compute=frontdoor.decisions_within_one_working_day,
+    ),
+    IndicatorDefinition(
+        code="contacts_decided_24h_pct",
+        title="Contacts decided within 24 hours",
+        definition=_first_paragraph(frontdoor.decisions_within_24_hours),
+        numerator="Contacts received in the period and decided within 24 hours",
+        denominator="Contacts received in the period, decided or open for more than 24 hours",
+        unit=Unit.PERCENT,
+        polarity=Polarity.HIGHER_BETTER,
+        compute=frontdoor.decisions_within_24_hours,
+    ),
+    IndicatorDefinition(
+        code="contacts_decided_48h_pct",
+        title="Contacts decided within 48 hours",
+        definition=_first_paragraph(frontdoor.decisions_within_48_hours),
+        numerator="Contacts received in the period and decided within 48 hours",
+        denominator="Contacts received in the period, decided or open for more than 48 hours",
+        unit=Unit.PERCENT,
+        polarity=Polarity.HIGHER_BETTER,
+        compute=frontdoor.decisions_within_48_hours,
+    ),
+    IndicatorDefinition(
+        code="contacts_to_referral_pct",
+        title="Contacts converted to referrals to social care",
+        definition=_first_paragraph(frontdoor.referrals_to_social_care),
+        numerator="Contacts received in the period and decided at level 4",
+        denominator="Contacts received in the period and decided",
+        unit=Unit.PERCENT,
+        compute=frontdoor.referrals_to_social_care,
+    ),
+    IndicatorDefinition(
+        code="contacts_repeat_12m_pct",
+        title="Repeat contacts within 12 months",
+        definition=_first_paragraph(frontdoor.repeat_contacts),
+        numerator="Contacts with a matched child seen in another contact in the previous 12 months",
+        denominator="Contacts received in the period with at least one matched child",
+        unit=Unit.PERCENT,
+        polarity=Polarity.LOWER_BETTER,
+        compute=frontdoor.repeat_contacts,
+    ),
+    IndicatorDefinition(
+        code="contacts_feedback_1wd_pct",
+        title="Referrer feedback sent within 1 working day of the decision",
+        definition=_first_paragraph(frontdoor.feedback_within_one_working_day),
+        numerator="Decided contacts whose outcome reached the referrer by the end of the next working day",
+        denominator="Decided contacts with a referrer email, feedback sent or its day over",
+        unit=Unit.PERCENT,
+        polarity=Polarity.HIGHER_BETTER,
+        compute=frontdoor.feedback_within_one_working_day,
+    ),
+)
+
+
+# --- Journey (the children app's records; functions in safeguarding.indicators.journey) --------------------
+
+# Only codes present in journey.JOURNEY_MEASURES are registered, so the registry grows as that module does.
+# Breakdown names that split their whole into parts (each record in exactly one row).
+PARTITION_BREAKDOWNS = frozenset(
+    {"level", "category", "reason", "risk_level", "sex", "age_band", "ethnicity"}
+)
+
+
+def _journey_unit(code: str) -> str:
+    if code.endswith("_per_10k"):
+        return Unit.PER_10K
+    if code.endswith("_pct"):
+        return Unit.PERCENT
+    return Unit.COUNT
+
+
+def _journey_definitions() -> list[IndicatorDefinition]:
+    try:
+        journey = importlib.import_module("safeguarding.indicators.journey")
+    except ImportError:  # the journey module is being written alongside this one
+        return []
+    measures: dict[str, Compute] = getattr(journey, "JOURNEY_MEASURES", {})
+    breakdowns: dict[str, dict[str, BreakdownCompute]] = getattr(journey, "JOURNEY_BREAKDOWNS", {})
+    found = []
+    for code, function in measures.items():
+        unit = _journey_unit(code)
+        rate_of = code.removesuffix("_per_10k") if unit == Unit.PER_10K else ""
+        found.append(
+            IndicatorDefinition(
+                code=code,
+                title=code.replace("_", " ").capitalize(),
+                definition=_first_paragraph(function),
+                numerator=_first_paragraph(function) if unit == Unit.COUNT else "See the definition",
+                denominator="" if unit == Unit.COUNT else "See the definition",
+                unit=unit,
+                # "_at_end" counts are taken on the last day of the period, not over it.
+                period_type=PeriodType.SNAPSHOT if "_at_end" in code else PeriodType.QUARTER,
+                breakdowns=tuple(
+                    Breakdown(name, name.replace("_", " ").capitalize(), name in PARTITION_BREAKDOWNS, fn)
+                    for name, fn in breakdowns.get(code, {}).items()
+                ),
+                compute=function,
+                rate_of=rate_of if rate_of in measures else "",
+            )
+        )
+    return found
+
+
+def registry() -> list[IndicatorDefinition]:
+    """Every indicator the platform knows, front door first, each code once."""
+    found: dict[str, IndicatorDefinition] = {}
+    for definition in (*FRONT_DOOR, *_journey_definitions()):
+        found.setdefault(definition.code, definition)
+    return list(found.values())
+
+
+def definition_for(code: str) -> IndicatorDefinition | None:
+    return next((d for d in registry() if d.code == code), None)

@@ -1,0 +1,30 @@
+"""The registry page: who may read it, and every indicator's definitions on it."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from safeguarding.core.testing import Personas, make_user, sign_in
+from safeguarding.indicators.registry import registry
+
+pytestmark = [pytest.mark.django_db, pytest.mark.urls("safeguarding.indicators.tests.urls")]
+
+URL = "/indicators/registry/"
+
+
+def test_the_business_unit_reads_every_indicator_with_its_definitions(personas: Personas) -> None:
+    response = sign_in(Client(), personas.bu_officer).get(URL)
+    assert response.status_code == 200
+    page = response.content.decode()
+    for definition in registry():
+        assert f'id="indicator-{definition.code}"' in page
+    assert "Contacts per 10,000 children aged 0-17" in page
+    assert "Children aged 0-17 (ONS mid-year estimate" in page
+    assert "Performance and Quality Assurance" in page
+    assert "@media print" in page
+
+
+def test_someone_without_indicator_view_is_refused(personas: Personas) -> None:
+    referrer = make_user("referrer", personas.agency_a)
+    assert sign_in(Client(), referrer).get(URL).status_code == 403
