@@ -53,6 +53,7 @@ AREAS: tuple[Area, ...] = (
         "its definition, with comparators and partners' narrative.",
         ("The indicator registry (the partnership's data dictionary)", "The quarterly scorecard"),
         permission="indicator.view",
+        url_name="indicators:registry",
     ),
     Area(
         "audits",

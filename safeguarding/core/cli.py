@@ -13,6 +13,8 @@
     safeguarding export cin --year 2022-23 --out FILE [--degrade]   write one from the platform's data
     safeguarding annexa import FILE... | export --to DATE --out FILE.xlsx   Ofsted's Annex A lists
     safeguarding seed-cin --children N --out FILE   write a synthetic CIN census file
+    safeguarding indicators compute --year 2022-23  compute and store the year's indicators
+    safeguarding scorecard --year 2022-23 --json    print the stored values
 
 Any other word is passed to Django's manage.py, with hyphens read as underscores (demo-otp -> demo_otp).
 """
