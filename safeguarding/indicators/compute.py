@@ -34,20 +34,27 @@ _UNITS = {"count": Unit.COUNT, "percent": Unit.PERCENT, "per 10,000 children": U
 
 @transaction.atomic
 def indicators_sync() -> dict[str, IndicatorVersion]:
-    """Make every registry definition current in the database: a new version when its hash changed."""
+    """Make every registry definition current in the database: a new version when its hash changed.
+
+    Two reads whatever the size of the registry; writes only for new or changed definitions.
+    """
+    indicators = {i.code: i for i in Indicator.objects.all()}
+    latest: dict[str, IndicatorVersion] = {}
+    for version in IndicatorVersion.objects.select_related("indicator").order_by("number"):
+        latest[version.indicator.code] = version
     current = {}
     for definition in registry():
-        indicator, _ = Indicator.objects.get_or_create(code=definition.code)
-        latest = indicator.latest_version()
+        indicator = indicators.get(definition.code) or Indicator.objects.create(code=definition.code)
+        stored = latest.get(definition.code)
         digest = definition.definition_hash()
-        if latest is None or latest.definition_hash != digest:
-            latest = IndicatorVersion.objects.create(
+        if stored is None or stored.definition_hash != digest:
+            stored = IndicatorVersion.objects.create(
                 indicator=indicator,
-                number=(latest.number + 1) if latest else 1,
+                number=(stored.number + 1) if stored else 1,
                 definition_hash=digest,
                 **definition.stored_fields(),
             )
-        current[definition.code] = latest
+        current[definition.code] = stored
     return current
 
 
@@ -55,15 +62,22 @@ def year_periods(year: int) -> list[Period]:
     return [Period.financial_year(year), *(Period.quarter(year, n) for n in range(1, 5))]
 
 
-def _provenance(started: datetime, period: Period, definition: IndicatorDefinition) -> dict[str, Any]:
+def _run_provenance(started: datetime) -> dict[str, Any]:
+    """What every value of a run was computed from: the data as at the run's start and the census imports
+    loaded by then (read once per run)."""
     census_import = apps.get_model("census", "CensusImport")
-    found: dict[str, Any] = {
+    return {
         "data_as_at": started.isoformat(),
         "census_imports": list(
             census_import.objects.filter(status="done").order_by("pk").values_list("pk", flat=True)
         ),
-        "function": definition.function,
     }
+
+
+def _provenance(
+    run_provenance: dict[str, Any], period: Period, definition: IndicatorDefinition
+) -> dict[str, Any]:
+    found: dict[str, Any] = {**run_provenance, "function": definition.function}
     if definition.unit == Unit.PER_10K:
         population = population_for_year(period.population_year)
         if population is not None:
@@ -106,10 +120,14 @@ def _value(
 
 
 def _values_for(
-    run: ComputationRun, definition: IndicatorDefinition, version: IndicatorVersion, period: Period
+    run: ComputationRun,
+    definition: IndicatorDefinition,
+    version: IndicatorVersion,
+    period: Period,
+    run_provenance: dict[str, Any],
 ) -> list[IndicatorValue]:
     assert definition.compute is not None
-    provenance = _provenance(run.started_at, period, definition)
+    provenance = _provenance(run_provenance, period, definition)
     found = [_value(run, version, period, definition.compute(period), provenance)]
     for breakdown in definition.breakdowns:
         if breakdown.compute is None:
@@ -147,11 +165,12 @@ def indicators_compute(*, year: int, actor: Any = None, actor_name: str = "") ->
                 status=ComputationRun.Status.SUCCEEDED,
             )
             computed = [d for d in registry() if d.source == Source.COMPUTED and d.compute is not None]
+            run_provenance = _run_provenance(started)
             values = [
                 value
                 for definition in computed
                 for period in periods
-                for value in _values_for(run, definition, versions[definition.code], period)
+                for value in _values_for(run, definition, versions[definition.code], period, run_provenance)
             ]
             signed_off = set(
                 PeriodSignOff.objects.filter(period_key__in=[p.key for p in periods]).values_list(

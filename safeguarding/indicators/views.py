@@ -7,7 +7,6 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from safeguarding.access.decorators import permission_required
-from safeguarding.indicators.compute import indicators_sync
 from safeguarding.indicators.selectors import current_versions
 
 AREA = "performance"
@@ -16,9 +15,8 @@ AREA = "performance"
 @require_GET
 @permission_required("indicator.view")
 def registry_page(request: HttpRequest) -> HttpResponse:
-    # The registry is code; make sure the stored versions match it before showing them (no new version
-    # unless a definition changed, so this is a read of the indicator tables on every later visit).
-    indicators_sync()
+    # Only reads: the stored versions are brought up to the registry after every migrate (apps.py) and
+    # before every computation, so a page view never writes.
     versions = current_versions()
     return render(
         request,
