@@ -168,7 +168,7 @@ class _DuplicateValues(ReturnCheck):
         self._hits: list[tuple[str | None, Hit]] = []
 
     def value_of(self, child: ChildRecord) -> str:
-        raise NotImplementedError
+        raise NotImplementedError  # each subclass says which value must be unique (UPN, LA child ID)
 
     def observe(self, child: ChildRecord) -> None:
         value = self.value_of(child)
