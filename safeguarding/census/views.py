@@ -18,66 +18,34 @@ from django import forms
 from django.core.files.uploadedfile import UploadedFile
 from django.core.files.uploadhandler import FileUploadHandler, StopUpload
 from django.core.paginator import Paginator
-from django.db.models import Count, Min, QuerySet
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods
 
 from safeguarding.access.decorators import permission_required
-from safeguarding.access.permissions import holds
 from safeguarding.accesslog.models import AccessEvent
 from safeguarding.accesslog.services import access_event_record
-from safeguarding.census.models import CensusFinding, CensusImport
+from safeguarding.census.models import CensusImport
 from safeguarding.census.reader import CensusUnreadable, max_file_bytes, open_census
+from safeguarding.census.selectors import (
+    PERMISSION,
+    census_import_get_for_user,
+    census_imports_visible_to,
+    findings_by_rule,
+)
 from safeguarding.census.tasks import census_upload_receive, progress_note_read
 
 AREA = "children"
-PERMISSION = "census.import"
 IMPORTS_PER_PAGE = 25
 FINDINGS_PER_PAGE = 50
 # Seconds between refreshes of the page of an import still running.
 REFRESH_SECONDS = 5
 
 
-# --- Reading (selectors: everything here is partnership-level, for holders of census.import) ----------------
-
-
-def census_imports_visible_to(user: Any) -> QuerySet[CensusImport]:
-    if not holds(user, PERMISSION):
-        return CensusImport.objects.none()
-    return CensusImport.objects.select_related("started_by")
-
-
-def census_import_get_for_user(user: Any, pk: int) -> CensusImport:
-    return get_object_or_404(census_imports_visible_to(user), pk=pk)
-
-
-def findings_by_rule(census_import: CensusImport) -> list[dict[str, Any]]:
-    """One row per rule: rule, type, count and message; errors first, then queries, then "not loaded"."""
-    rows: list[dict[str, Any]] = [
-        dict(row)
-        for row in census_import.findings.values("rule", "type")
-        .annotate(count=Count("pk"), message=Min("message"))
-        .order_by("rule", "type")
-    ]
-    order: dict[str, int] = {"error": 0, "query": 1, "not_loaded": 2}
-    rows.sort(key=lambda row: (order.get(row["type"], 3), row["rule"]))
-    for row in rows:
-        row["type_label"] = CensusFinding.Type(row["type"]).label
-        if row["type"] == CensusFinding.Type.NOT_LOADED:
-            row["message"] = "Values or records the platform could not keep: each finding says why"
-    return rows
-
-
 def _child_url(pk: int | None) -> str | None:
-    if pk is None:
-        return None
-    try:
-        return reverse("children:child", args=[pk])
-    except NoReverseMatch:  # the child's pages are not mounted in this URL map
-        return None
+    return reverse("children:child", args=[pk]) if pk is not None else None
 
 
 # --- The upload form ----------------------------------------------------------------------------------------
