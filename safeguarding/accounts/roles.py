@@ -108,6 +108,8 @@ _PERMISSION_LIST = [
         "indicator.view", "Performance", "See the scorecard and indicators (small numbers suppressed)"
     ),
     Permission("indicator.manage", "Performance", "Define indicators, load comparators and populations"),
+    Permission("indicator.signoff", "Performance", "Sign off a period's figures for the PQA subgroup"),
+    Permission("indicator.narrate", "Performance", "Write the commentary beside a figure on the scorecard"),
     Permission("datareturn.submit", "Performance", "Submit an agency's data return with narrative"),
     Permission("datareturn.approve", "Performance", "Approve agency data returns"),
     # Actions
@@ -170,6 +172,7 @@ _BUSINESS_UNIT = (
     *_g(
         PARTNERSHIP,
         "indicator.manage",
+        "indicator.narrate",
         "datareturn.approve",
         "action.update",
         "action.manage",
@@ -253,6 +256,7 @@ _ROLE_LIST = [
         (
             *_READ_PARTNERSHIP_ASSURANCE,
             *_g(PARTNERSHIP, "action.update", "action.manage", "governance.manage"),
+            *_g(PARTNERSHIP, "indicator.signoff", "indicator.narrate"),
         ),
     ),
     Role(

@@ -50,6 +50,19 @@ class Source(models.TextChoices):
     IMPORTED = "imported", "Imported"
 
 
+# The partnership's priority themes an indicator can serve (seed 003 section 2.17 priorities and the
+# themes its audits and reviews use); the scorecard filters by them.
+THEMES: dict[str, str] = {
+    "front_door": "Front door and early decisions",
+    "early_help": "Early help",
+    "neglect": "Neglect",
+    "child_sexual_abuse": "Child sexual abuse",
+    "exploitation": "Exploitation and missing children",
+    "domestic_abuse": "Domestic abuse",
+    "child_protection": "Child protection",
+    "children_in_care": "Children in care",
+}
+
 Compute = Callable[[Period], Measure]
 BreakdownCompute = Callable[[Period], list[Row]]
 
@@ -85,6 +98,8 @@ class IndicatorDefinition:
     compute: Compute | None = field(default=None, compare=False)
     # For a rate per 10,000: the code of the count it divides (checked: same numerator).
     rate_of: str = ""
+    # For an agency return: the accounts.Agency kinds whose agencies submit it each quarter.
+    owner_agency_kinds: tuple[str, ...] = ()
 
     @property
     def function(self) -> str:
@@ -114,6 +129,7 @@ class IndicatorDefinition:
             "suppression_threshold": int(settings.SMALL_NUMBER_THRESHOLD if threshold is None else threshold),
             "function": self.function,
             "rate_of": self.rate_of,
+            "owner_agency_kinds": list(self.owner_agency_kinds),
         }
 
     def definition_hash(self) -> str:
@@ -271,10 +287,94 @@ def _journey_definitions() -> list[IndicatorDefinition]:
     return found
 
 
+# --- Agency data returns (figures only the agency holds; submitted quarterly with the narrative) ----------
+# The partnership's performance framework (seed 004 section 5) asks partners for quarterly figures "from
+# early help through to statutory intervention" with "the narrative behind the figures"; these are the
+# figures its annual reports quote from police, health and education (seeds 000 and 003).
+
+_POLICE = ("police",)
+_HEALTH = ("health_icb", "nhs_trust")
+_EDUCATION = ("local_authority",)  # the council's education service submits for its schools
+
+AGENCY_RETURNS: tuple[IndicatorDefinition, ...] = (
+    IndicatorDefinition(
+        code="police_da_notifications",
+        title="Domestic abuse notifications involving children",
+        definition="Domestic abuse incidents attended by police in the period where a child lived in the "
+        "household or was present, notified to the MASH (as the police return counts them).",
+        numerator="Domestic abuse notifications involving children in the quarter",
+        denominator="",
+        unit=Unit.COUNT,
+        source=Source.AGENCY_RETURN,
+        themes=("domestic_abuse",),
+        owner_agency_kinds=_POLICE,
+    ),
+    IndicatorDefinition(
+        code="police_missing_reports",
+        title="Missing episodes reported to police",
+        definition="Episodes of a child going missing from home or care reported to police in the period "
+        "(statutory guidance on children who run away or go missing from home or care, 2014).",
+        numerator="Missing child reports received by police in the quarter",
+        denominator="",
+        unit=Unit.COUNT,
+        source=Source.AGENCY_RETURN,
+        themes=("exploitation",),
+        owner_agency_kinds=_POLICE,
+    ),
+    IndicatorDefinition(
+        code="health_conference_reports_on_time_pct",
+        title="Health reports to child protection conferences on time",
+        definition="Of the child protection conferences in the period that asked health for a report, those "
+        "that received it at least 3 working days before the conference (the conference procedures' time for "
+        "sharing reports with the family).",
+        numerator="Health reports received by the conference at least 3 working days before it",
+        denominator="Health reports requested for conferences held in the quarter",
+        unit=Unit.PERCENT,
+        polarity=Polarity.HIGHER_BETTER,
+        target=90.0,
+        tolerance=10.0,
+        source=Source.AGENCY_RETURN,
+        owner_agency_kinds=_HEALTH,
+    ),
+    IndicatorDefinition(
+        code="health_cla_assessments_in_time_pct",
+        title="Initial health assessments for children in care within 20 working days",
+        definition="Of the children who came into care in the period, those whose initial health assessment "
+        "was held within 20 working days of entering care (statutory guidance, Promoting the health and "
+        "wellbeing of looked-after children, 2015).",
+        numerator="Initial health assessments held within 20 working days of entering care",
+        denominator="Children entering care in the quarter who needed an initial health assessment",
+        unit=Unit.PERCENT,
+        polarity=Polarity.HIGHER_BETTER,
+        target=90.0,
+        tolerance=10.0,
+        source=Source.AGENCY_RETURN,
+        themes=("children_in_care",),
+        owner_agency_kinds=_HEALTH,
+    ),
+    IndicatorDefinition(
+        code="education_vulnerable_attendance_pct",
+        title="School attendance of children on a child protection or child in need plan",
+        definition="Sessions attended as a percentage of possible sessions in the period, for pupils of "
+        "Walsall schools who were on a child protection or child in need plan (DfE attendance measure: "
+        "sessions attended over possible sessions).",
+        numerator="Sessions attended by those pupils in the quarter",
+        denominator="Possible sessions for those pupils in the quarter",
+        unit=Unit.PERCENT,
+        polarity=Polarity.HIGHER_BETTER,
+        target=90.0,
+        tolerance=5.0,
+        source=Source.AGENCY_RETURN,
+        themes=("neglect",),
+        owner_agency_kinds=_EDUCATION,
+    ),
+)
+
+
 def registry() -> list[IndicatorDefinition]:
     """Every indicator the platform knows, front door first, each code once."""
     found: dict[str, IndicatorDefinition] = {}
-    for definition in (*FRONT_DOOR, *_journey_definitions()):
+    for definition in (*FRONT_DOOR, *_journey_definitions(), *AGENCY_RETURNS):
         found.setdefault(definition.code, definition)
     return list(found.values())
 

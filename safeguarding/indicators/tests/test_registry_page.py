@@ -8,7 +8,7 @@ from django.test import Client
 from safeguarding.core.testing import Personas, make_user, sign_in
 from safeguarding.indicators.registry import registry
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("safeguarding.indicators.tests.urls")]
+pytestmark = pytest.mark.django_db
 
 URL = "/indicators/registry/"
 
