@@ -179,9 +179,9 @@ def indicators_compute(*, year: int, actor: Any = None, actor_name: str = "") ->
             )
             # Replace the earlier values of periods not signed off; signed-off ones stay as they were.
             # Agency figures (no run) come from accepted returns and are never touched here.
-            IndicatorValue.objects.filter(
-                period_key__in=[p.key for p in periods], run__isnull=False
-            ).exclude(period_key__in=signed_off).exclude(run=run).delete()
+            IndicatorValue.objects.filter(period_key__in=[p.key for p in periods], run__isnull=False).exclude(
+                period_key__in=signed_off
+            ).exclude(run=run).delete()
             IndicatorValue.objects.bulk_create(values, batch_size=500)
             results = run_checks(values)
             run.checks = [result.as_json() for result in results]
