@@ -1,11 +1,14 @@
+"""The indicators app's URLs: each page module lists its own."""
+
 from __future__ import annotations
 
-from django.urls import path
-
-from safeguarding.indicators import views
+from safeguarding.indicators.views import comparators, registry, returns, scorecard
 
 app_name = "indicators"
 
 urlpatterns = [
-    path("registry/", views.registry_page, name="registry"),
+    *registry.urlpatterns,
+    *scorecard.urlpatterns,
+    *comparators.urlpatterns,
+    *returns.urlpatterns,
 ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import path
 from django.views.decorators.http import require_GET
 
 from safeguarding.access.decorators import permission_required
@@ -23,3 +24,6 @@ def registry_page(request: HttpRequest) -> HttpResponse:
         "indicators/registry.html",
         {"page_title": "Indicator registry", "current_area": AREA, "versions": versions},
     )
+
+
+urlpatterns = [path("registry/", registry_page, name="registry")]

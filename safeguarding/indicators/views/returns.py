@@ -1,0 +1,7 @@
+"""Pages of the indicators app: returns (being built; see docs/indicators.md)."""
+
+from __future__ import annotations
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []
