@@ -25,6 +25,13 @@ def test_the_business_unit_reads_every_indicator_with_its_definitions(personas: 
     assert "@media print" in page
 
 
+def test_themes_and_owning_agencies_are_printed_in_words(personas: Personas) -> None:
+    page = sign_in(Client(), personas.bu_officer).get(URL).content.decode()
+    section = page.split('id="indicator-police_da_notifications"')[1].split("</section>")[0]
+    assert "Agency data return: Police (statutory partner)" in section
+    assert "Domestic abuse" in section and "domestic_abuse" not in section
+
+
 def test_someone_without_indicator_view_is_refused(personas: Personas) -> None:
     referrer = make_user("referrer", personas.agency_a)
     assert sign_in(Client(), referrer).get(URL).status_code == 403
