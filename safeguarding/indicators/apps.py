@@ -9,9 +9,14 @@ class IndicatorsConfig(AppConfig):
     verbose_name = "Indicators and the multi-agency scorecard"
 
     def ready(self) -> None:
+        from safeguarding.core.attention import register
+        from safeguarding.indicators.returns import returns_attention
+
         # The registry is code: a deployment runs `migrate` with new code, so that is when changed
         # definitions become new stored versions (pages only read them).
         post_migrate.connect(_registry_sync, sender=self)
+        # Home-page items: data returns an agency lead must submit, and those the business unit must review.
+        register(returns_attention)
 
 
 def _registry_sync(**kwargs: Any) -> None:
