@@ -271,6 +271,8 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.backend.DatabaseBackend"}}
 # --- Platform rules -------------------------------------------------------------------------------------
 # Partnership aggregates below this count are shown as "fewer than N" (core.suppression).
 SMALL_NUMBER_THRESHOLD = env_int("SAFEGUARDING_SMALL_NUMBER_THRESHOLD", 5, minimum=1)
+# How many days before its due date an agency's lead is reminded of a data return not yet submitted.
+DATA_RETURN_REMINDER_DAYS = env_int("SAFEGUARDING_DATA_RETURN_REMINDER_DAYS", 7, minimum=1)
 BREAK_GLASS_MINUTES = env_int("SAFEGUARDING_BREAK_GLASS_MINUTES", 60, minimum=5)
 # The months after a review starts by which its report should be published (Working Together 2018: 6).
 LCSPR_PUBLICATION_MONTHS = env_int("SAFEGUARDING_LCSPR_PUBLICATION_MONTHS", 6, minimum=1)

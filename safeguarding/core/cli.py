@@ -15,6 +15,8 @@
     safeguarding seed-cin --children N --out FILE   write a synthetic CIN census file
     safeguarding indicators compute --year 2022-23  compute and store the year's indicators
     safeguarding scorecard --year 2022-23 --json    print the stored values
+    safeguarding datareturns open --quarter 2022-23-q1 --due 2022-07-21   open a quarter's data returns
+    safeguarding datareturns remind                  email reminders for returns due or late (daily)
 
 Any other word is passed to Django's manage.py, with hyphens read as underscores (demo-otp -> demo_otp).
 """
