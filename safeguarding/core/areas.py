@@ -53,7 +53,7 @@ AREAS: tuple[Area, ...] = (
         "its definition, with comparators and partners' narrative.",
         ("The indicator registry (the partnership's data dictionary)", "The quarterly scorecard"),
         permission="indicator.view",
-        url_name="indicators:registry",
+        url_name="indicators:home",
     ),
     Area(
         "audits",

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from safeguarding.indicators.views import comparators, registry, returns, scorecard
+from safeguarding.indicators.views import comparators, home, registry, returns, scorecard
 
 app_name = "indicators"
 
 urlpatterns = [
+    *home.urlpatterns,
     *registry.urlpatterns,
     *scorecard.urlpatterns,
     *comparators.urlpatterns,

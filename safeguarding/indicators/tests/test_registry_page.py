@@ -35,3 +35,13 @@ def test_themes_and_owning_agencies_are_printed_in_words(personas: Personas) -> 
 def test_someone_without_indicator_view_is_refused(personas: Personas) -> None:
     referrer = make_user("referrer", personas.agency_a)
     assert sign_in(Client(), referrer).get(URL).status_code == 403
+
+
+def test_the_performance_home_links_what_each_role_may_open(personas: Personas) -> None:
+    officer_page = sign_in(Client(), personas.bu_officer).get("/indicators/").content.decode()
+    assert 'href="/indicators/returns/"' in officer_page
+    assert 'href="/indicators/returns/mine/"' not in officer_page
+    lead_page = sign_in(Client(), personas.a_worker).get("/indicators/").content.decode()
+    assert 'href="/indicators/returns/mine/"' in lead_page
+    assert 'href="/indicators/returns/"' not in lead_page
+    assert 'href="/indicators/scorecard/"' in lead_page
