@@ -403,6 +403,27 @@ def referrer_feedback_due(decided: date, calendar: WorkingCalendar) -> date:
     return _working_days_after(decided, 1, calendar)
 
 
+@_clock(
+    "early-help-assessment",
+    "Early help assessment",
+    Unit.WORKING_DAYS,
+    15,
+    "the day the request for early help is received",
+    "Walsall Safeguarding Children Partnership's early help standard (local, not statutory; seed 002, "
+    "'A few things about Early Help in Walsall'): 'contact will be with the family within 5 days, assessment "
+    "completed within 15 days and multi-agency plan in place within 25 days'. The standard says 'days'; the "
+    "clock reads them as working days, like the statutory assessment clock.",
+)
+def early_help_assessment_due(requested: date, calendar: WorkingCalendar) -> date:
+    """Due on the 15th working day after the day the request was received: that day is day 0, and day 1 is
+    the first working day after it.
+
+    A request on Maundy Thursday, 6 April 2023, is due on Tuesday 2 May 2023: Good Friday, Easter Monday and
+    the May Day bank holiday are skipped. The standard's "15 days" are read as working days.
+    """
+    return _working_days_after(requested, 15, calendar)
+
+
 # --- Time left ------------------------------------------------------------------------------------------
 
 

@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from safeguarding.frontdoor.measures import Measure, Period
 from safeguarding.indicators.checks import rounded, run_checks
+from safeguarding.indicators.journey import records_kept_for_one_run
 from safeguarding.indicators.models import (
     ComputationRun,
     Indicator,
@@ -166,12 +167,15 @@ def indicators_compute(*, year: int, actor: Any = None, actor_name: str = "") ->
             )
             computed = [d for d in registry() if d.source == Source.COMPUTED and d.compute is not None]
             run_provenance = _run_provenance(started)
-            values = [
-                value
-                for definition in computed
-                for period in periods
-                for value in _values_for(run, definition, versions[definition.code], period, run_provenance)
-            ]
+            with records_kept_for_one_run():
+                values = [
+                    value
+                    for definition in computed
+                    for period in periods
+                    for value in _values_for(
+                        run, definition, versions[definition.code], period, run_provenance
+                    )
+                ]
             signed_off = set(
                 PeriodSignOff.objects.filter(period_key__in=[p.key for p in periods]).values_list(
                     "period_key", flat=True

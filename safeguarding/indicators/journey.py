@@ -12,40 +12,54 @@ The module ends with `JOURNEY_MEASURES` and `JOURNEY_BREAKDOWNS`, which the indi
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Count, DateField, Exists, F, Max, Min, OuterRef, Q, QuerySet, TextField
 from django.db.models.expressions import Expression
 from django.db.models.functions import Cast, Coalesce
 from django.db.models.sql.compiler import SQLCompiler
+from django.utils import timezone
 
 from safeguarding.children.codes import (
     AssessmentFactor,
     CategoryOfAbuse,
     EarlyHelpClosureReason,
     EarlyHelpNeed,
+    Ethnicity,
     ExploitationRisk,
+    ReferralSource,
+    Sex,
 )
 from safeguarding.children.models import (
     Assessment,
     ChildProtectionPlan,
     CINReferral,
+    CPReview,
     EarlyHelpRequest,
     ExploitationScreening,
     LookedAfterPeriod,
     MissingEpisode,
     Section47,
 )
-from safeguarding.core.calendar import add_months, current_calendar
-from safeguarding.core.clocks import clock_due_date
+from safeguarding.core.calendar import WorkingCalendar, add_months, current_calendar
+from safeguarding.core.clocks import clock_due_date, clock_due_datetime
 from safeguarding.frontdoor.measures import Measure, Period, Row, Unit
 from safeguarding.population.selectors import population_for_year
 
 ASSESSMENT_CLOCK = "assessment"
 ICPC_CLOCK = "icpc"
+FIRST_REVIEW_CLOCK = "cp-first-review"
+LATER_REVIEW_CLOCK = "cp-review"
+EARLY_HELP_ASSESSMENT_CLOCK = "early-help-assessment"
+RETURN_HOME_CLOCK = "return-home-conversation"
+# DfE D5 counts the reviews of children who had been on their plan for at least this long at 31 March.
+REVIEWED_PLAN_MONTHS = 3
 RE_REFERRAL_MONTHS = 12
 LONG_PLAN_YEARS = 2
 
@@ -61,6 +75,11 @@ def per_10000_children(count: int, period: Period) -> Measure:
     if population is None:
         return Measure(count, None, None, Unit.PER_10000, f"No population figure for {year}")
     return Measure(count, population.children_0_17, count * 10_000 / population.children_0_17, Unit.PER_10000)
+
+
+def _whole(count: int) -> Measure:
+    """The total of a share-by-code indicator: the whole its rows are shares of, 100% of itself."""
+    return Measure.percent(count, count)
 
 
 def _in(period: Period, field: str) -> Q:
@@ -263,6 +282,13 @@ def assessments_within_45wd_pct(period: Period) -> Measure:
     return Measure.percent(totals["count"], totals["base"])
 
 
+def assessment_factor_total(period: Period) -> Measure:
+    """Factors identified at assessment (%): of the assessments completed (authorised) in the period, the
+    share recording each factor (DfE C3 "factors identified at the end of assessment"). The total is the
+    whole the shares are of, every assessment completed (100%); the factors are its breakdown."""
+    return _whole(assessments_completed_in(period).count())
+
+
 def assessment_factor_pct(period: Period) -> list[Row]:
     """Factors identified at assessment (%): of the assessments completed (authorised) in the period, the
     share recording each factor (DfE C3 "factors identified at the end of assessment"; DfE counts episodes
@@ -393,6 +419,19 @@ def cpp_second_or_subsequent_pct(period: Period) -> Measure:
     return Measure.percent(totals["count"], totals["base"])
 
 
+def cpp_initial_category_total(period: Period) -> Measure:
+    """Plans started in the period by initial category of abuse (%), out of all plans started (DfE D2).
+    The total is the whole, every plan started (100%); the categories are its breakdown."""
+    return _whole(plans_started_in(period).count())
+
+
+def cpp_latest_category_total(period: Period) -> Measure:
+    """Children on a plan at the period's end by latest category of abuse (%), out of plans open then (DfE
+    D1 "by latest category of abuse", a snapshot). The total is the whole, every plan open at the end
+    (100%); the categories are its breakdown."""
+    return _whole(plans_open_at_end(period).count())
+
+
 def cpp_initial_category_pct(period: Period) -> list[Row]:
     """Plans started in the period by initial category of abuse (%), out of all plans started (DfE D2)."""
     started = plans_started_in(period)
@@ -422,6 +461,53 @@ def cpp_ended_2y_plus_pct(period: Period) -> Measure:
         plans_ended_in(period), count=Q(start_date__lte=two_years_before), base=Q(pk__isnull=False)
     )
     return Measure.percent(totals["count"], totals["base"])
+
+
+def _review_chain_in_time(
+    start: date, reviews: Iterable[date], snapshot: date, calendar: WorkingCalendar
+) -> bool:
+    """True when every review of a plan started on `start` was held by its due date and the next review was
+    not overdue on `snapshot`. The first review is due by the `cp-first-review` clock from the plan's start
+    (CPPstartDate: the initial conference that made the plan), each later one by the `cp-review` clock from
+    the review before it; a review held on its due date is in time, and so is a next review due on the
+    snapshot day itself (the due date is met by anything done by the end of that day)."""
+    due = clock_due_date(FIRST_REVIEW_CLOCK, start, calendar=calendar)
+    for held in sorted(reviews):
+        if held > due:
+            return False
+        due = clock_due_date(LATER_REVIEW_CLOCK, held, calendar=calendar)
+    return due >= snapshot
+
+
+def cpp_reviews_in_time_pct(period: Period) -> Measure:
+    """Child protection plans reviewed in time (%): of the children on a plan at the period's last day who
+    had been on it for at least 3 months, those whose reviews were all held within the required timescales
+    (DfE "Children in need" table D5, a snapshot): the first review within 3 months of the plan's start, each
+    later one within 6 months of the one before (Working Together; the clocks `cp-first-review` and
+    `cp-review`), and the next review not overdue on the last day.
+
+    Only the reviews of the plan open at the snapshot count (an earlier plan of the same child is not looked
+    at), and only those held on or before the last day. "At least 3 months": started on or before the same
+    day of the month three months before the last day (`add_months`). A child with two plans open at once is
+    counted once, in time only when both plans are. Reviews are chained in Python (each due date depends on
+    the review before), from two queries.
+    """
+    snapshot = period.last
+    reviewed_since = add_months(snapshot, -REVIEWED_PLAN_MONTHS)
+    plans = plans_open_at_end(period).filter(start_date__lte=reviewed_since).order_by()
+    reviews: dict[int, list[date]] = {}
+    for plan_id, held in (
+        CPReview.objects.filter(plan__in=plans.values("pk"), review_date__lte=snapshot)
+        .order_by()
+        .values_list("plan", "review_date")
+    ):
+        reviews.setdefault(plan_id, []).append(held)
+    calendar = current_calendar()
+    children_in_time: dict[int, bool] = {}
+    for plan_id, child_id, start in plans.values_list("pk", "episode__child", "start_date"):
+        in_time = _review_chain_in_time(start, reviews.get(plan_id, []), snapshot, calendar)
+        children_in_time[child_id] = children_in_time.get(child_id, True) and in_time
+    return Measure.percent(sum(children_in_time.values()), len(children_in_time))
 
 
 # --- Children in need at the end -------------------------------------------------------------------------
@@ -492,6 +578,33 @@ def eh_open_at_end(period: Period) -> Measure:
     )
 
 
+def eh_assessments_completed_in(period: Period) -> QuerySet[EarlyHelpRequest]:
+    return EarlyHelpRequest.objects.filter(_in(period, "assessment_completion_date"))
+
+
+def eh_assessment_in_time_pct(period: Period) -> Measure:
+    """Early help assessments completed in time (%): of the early help assessments completed in the period,
+    those completed on or before the 15th working day after the request was received (the `early-help-
+    assessment` clock: Walsall's early help standard, seed 002, "assessment completed within 15 days", read
+    as working days; local measure, DfE collects none). The request may be before the period."""
+    completed = eh_assessments_completed_in(period)
+    span = completed.aggregate(first=Min("requested_on"), last=Max("requested_on"))
+    due = _due_dates(EARLY_HELP_ASSESSMENT_CLOCK, span["first"], span["last"])
+    totals = _count(
+        completed,
+        count=Q(assessment_completion_date__lte=due(F("requested_on"))),
+        base=Q(pk__isnull=False),
+    )
+    return Measure.percent(totals["count"], totals["base"])
+
+
+def eh_presenting_need_total(period: Period) -> Measure:
+    """Early help requests received in the period by presenting need (%): the share of requests listing each
+    need (local measure). The total is the whole, every request received (100%); the needs are its
+    breakdown, and since a family may present with several they do not add to 100%."""
+    return _whole(EarlyHelpRequest.objects.filter(_in(period, "requested_on")).count())
+
+
 def eh_presenting_need_pct(period: Period) -> list[Row]:
     """Early help requests received in the period by presenting need (%): the share of requests listing each
     need (local measure; a family may present with several, so shares do not add to 100%)."""
@@ -549,6 +662,32 @@ def rhc_accepted_pct(period: Period) -> Measure:
     return Measure.percent(totals["count"], totals["base"])
 
 
+def rhc_within_72h_pct(period: Period) -> Measure:
+    """Return home conversations within 72 hours (%): of the return home conversations held for missing
+    episodes that ended (the child returned) in the period, those held on or before the day the 72 hours
+    after the return end (the `return-home-conversation` clock, in London time; statutory guidance on
+    children who run away or go missing from home or care, DfE 2014). Seed 000 reports it: "604 Return Home
+    Conversations took place, 68% of these were completed within 72 hrs".
+
+    The conversation is recorded as a date, so one held on the day the 72 hours run out counts as in time.
+    Counted by the return, as `rhc_offered_pct`; the due time comes from the clock for each return (in
+    Python: one query, a few hundred rows a quarter).
+    """
+    held = (
+        returned_in(period)
+        .filter(rhc_held_date__isnull=False)
+        .order_by()
+        .values_list("returned_at", "rhc_held_date")
+    )
+    count = base = 0
+    for returned_at, held_on in held:
+        if returned_at is None or held_on is None:  # excluded by the filters; here for the type checker
+            continue
+        base += 1
+        count += held_on <= timezone.localtime(clock_due_datetime(RETURN_HOME_CLOCK, returned_at)).date()
+    return Measure.percent(count, base)
+
+
 def exploitation_screenings(period: Period) -> Measure:
     """Exploitation screenings completed in the period (local measure, issue 4)."""
     return Measure.number(ExploitationScreening.objects.filter(_in(period, "screening_date")).count())
@@ -558,6 +697,226 @@ def exploitation_screenings_by_risk(period: Period) -> list[Row]:
     """Exploitation screenings completed in the period by the level of risk found (counts)."""
     screened = ExploitationScreening.objects.filter(_in(period, "screening_date"))
     return _by_choice(screened, "risk_level", ExploitationRisk)
+
+
+# --- Drill-down: the counted children by age band, sex, ethnicity, locality and source ----------------------
+# Issue 5 section 6. For the counts over child records, each breakdown is a partition: every counted record
+# is in exactly one row, so the rows add up to the total (the engine checks it at every computation). One
+# query per indicator and period fetches, for every counted record, the child's characteristics and the date
+# their age is taken at; the four (five) breakdowns split that list in Python. A computation run keeps the
+# list (see `records_kept_for_one_run`), so it is read once per indicator and period, not once per breakdown.
+
+# DfE "Children in need" age groups (tables A1, B1...), plus a row for children with no birth date recorded.
+AGE_BANDS: tuple[tuple[str, str], ...] = (
+    ("unborn", "Unborn"),
+    ("under_1", "Under 1"),
+    ("1_to_4", "1 to 4"),
+    ("5_to_9", "5 to 9"),
+    ("10_to_15", "10 to 15"),
+    ("16_and_over", "16 and over"),
+    ("not_recorded", "Age not recorded"),
+)
+_AGE_BAND_FROM = ((16, "16_and_over"), (10, "10_to_15"), (5, "5_to_9"), (1, "1_to_4"), (0, "under_1"))
+
+# DfE major ethnic groups as the "Children in need" tables show them (Chinese is in "Other ethnic groups").
+ETHNIC_GROUPS: tuple[tuple[str, str], ...] = (
+    ("white", "White"),
+    ("mixed", "Mixed or multiple ethnic groups"),
+    ("asian", "Asian or Asian British"),
+    ("black", "Black or Black British"),
+    ("other", "Other ethnic groups"),
+    ("refused", "Refused"),
+    ("not_obtained", "Information not yet obtained"),
+)
+_ETHNIC_GROUP_OF = {
+    **{code: "white" for code in ("WBRI", "WIRI", "WIRT", "WOTH", "WROM")},
+    **{code: "mixed" for code in ("MWBC", "MWBA", "MWAS", "MOTH")},
+    **{code: "asian" for code in ("AIND", "APKN", "ABAN", "AOTH")},
+    **{code: "black" for code in ("BCRB", "BAFR", "BOTH")},
+    "CHNE": "other",
+    "OOTH": "other",
+    Ethnicity.REFU.value: "refused",
+    Ethnicity.NOBT.value: "not_obtained",
+}
+LOCALITY_NOT_RECORDED = ("not_recorded", "Not recorded")
+_CHILD_FIELDS = ("date_of_birth", "expected_date_of_birth", "sex", "ethnicity", "locality")
+
+
+class Counted(NamedTuple):
+    """One counted record: the child's characteristics, the date their age is taken at, and for referrals
+    the source of the referral."""
+
+    date_of_birth: date | None
+    expected_date_of_birth: date | None
+    sex: str
+    ethnicity: str
+    locality: str
+    on: date
+    source: str = ""
+
+
+def age_band(date_of_birth: date | None, expected_date_of_birth: date | None, on: date) -> str:
+    """The DfE age group of a child on the day `on`, in whole years (a birthday counts from the day itself;
+    a 29 February birthday from 1 March in other years). Unborn: born after `on`, or no date of birth but an
+    expected one; neither date recorded: "not_recorded"."""
+    if date_of_birth is None:
+        return "unborn" if expected_date_of_birth is not None else "not_recorded"
+    if date_of_birth > on:
+        return "unborn"
+    years = on.year - date_of_birth.year - ((on.month, on.day) < (date_of_birth.month, date_of_birth.day))
+    return next(band for lowest, band in _AGE_BAND_FROM if years >= lowest)
+
+
+def _counted(child: Sequence[Any], on: date, source: str = "") -> Counted:
+    """A Counted from the child's fields as `_CHILD_FIELDS` lists them."""
+    return Counted(child[0], child[1], child[2], child[3], child[4], on, source)
+
+
+def _fetch(queryset: QuerySet[Any], child: str, on: str | None, period: Period, *extra: str) -> list[Counted]:
+    """(child fields, date) for each row of `queryset`; `child` is the path to the child ("child__"), `on`
+    the event's date field, or None for a snapshot (age on the period's last day)."""
+    fields = [f"{child}{name}" for name in _CHILD_FIELDS]
+    if on is None:
+        return [_counted(row, period.last, *row[5:]) for row in queryset.values_list(*fields, *extra)]
+    return [_counted(row, row[5], *row[6:]) for row in queryset.values_list(*fields, on, *extra)]
+
+
+def _fetch_children(queryset: QuerySet[Any], child: str, period: Period) -> list[Counted]:
+    """Each distinct child of `queryset` once, aged on the period's last day (snapshots count children)."""
+    fields = [f"{child}{name}" for name in _CHILD_FIELDS]
+    rows = queryset.order_by().values_list(child.removesuffix("__"), *fields).distinct()
+    return [_counted(row[1:], period.last) for row in rows]
+
+
+def _fetch_missing_children(period: Period) -> list[Counted]:
+    """Each child with an episode starting in the period once, aged on the London date their first episode
+    of the period started."""
+    london = timezone.get_default_timezone()
+    rows = (
+        missing_episodes_in(period)
+        .order_by()
+        .values("child", *(f"child__{name}" for name in _CHILD_FIELDS))
+        .annotate(first=Min("started_at"))
+        .values_list(*(f"child__{name}" for name in _CHILD_FIELDS), "first")
+    )
+    return [_counted(row, timezone.localtime(row[5], london).date()) for row in rows]
+
+
+def _fetch_missing_episodes(period: Period) -> list[Counted]:
+    london = timezone.get_default_timezone()
+    rows = missing_episodes_in(period).values_list(
+        *(f"child__{name}" for name in _CHILD_FIELDS), "started_at"
+    )
+    return [_counted(row, timezone.localtime(row[5], london).date()) for row in rows]
+
+
+# What each drill-down indicator counts, as the records its total counts (same filters, same units).
+_COUNTED: dict[str, Callable[[Period], list[Counted]]] = {
+    "referrals": lambda p: _fetch(referrals_in(p), "child__", "referral_date", p, "source"),
+    "assessments_completed": lambda p: _fetch(
+        assessments_completed_in(p), "episode__child__", "authorisation_date", p
+    ),
+    "s47": lambda p: _fetch(s47_in(p), "episode__child__", "start_date", p),
+    "icpc": lambda p: _fetch(icpcs_in(p), "episode__child__", "icpc_date", p),
+    "cpp_started": lambda p: _fetch(plans_started_in(p), "episode__child__", "start_date", p),
+    "cpp_at_end": lambda p: _fetch_children(plans_open_at_end(p), "episode__child__", p),
+    "cpp_ended": lambda p: _fetch(plans_ended_in(p), "episode__child__", "end_date", p),
+    "cla_at_end": lambda p: _fetch_children(
+        LookedAfterPeriod.objects.filter(_open_on(p.last, "start_date", "end_date")), "child__", p
+    ),
+    "eh_requests": lambda p: _fetch(
+        EarlyHelpRequest.objects.filter(_in(p, "requested_on")), "child__", "requested_on", p
+    ),
+    "eh_open_at_end": lambda p: _fetch(
+        EarlyHelpRequest.objects.filter(_open_on(p.last, "requested_on", "closure_date")), "child__", None, p
+    ),
+    "missing_children": _fetch_missing_children,
+    "missing_episodes": _fetch_missing_episodes,
+    "exploitation_screenings": lambda p: _fetch(
+        ExploitationScreening.objects.filter(_in(p, "screening_date")), "child__", "screening_date", p
+    ),
+}
+
+_kept: ContextVar[dict[tuple[str, Period], list[Counted]] | None] = ContextVar("journey_kept", default=None)
+
+
+@contextmanager
+def records_kept_for_one_run() -> Iterator[None]:
+    """Within one computation (`indicators_compute`, one transaction), each indicator's records for a
+    period are read once and shared by its four or five breakdowns; outside it every call reads afresh."""
+    token = _kept.set({})
+    try:
+        yield
+    finally:
+        _kept.reset(token)
+
+
+def counted_records(code: str, period: Period) -> list[Counted]:
+    """The records indicator `code` counts in `period` (read once per computation run)."""
+    kept = _kept.get()
+    if kept is None:
+        return _COUNTED[code](period)
+    key = (code, period)
+    if key not in kept:
+        kept[key] = _COUNTED[code](period)
+    return kept[key]
+
+
+def _rows(counts: Counter[str], lines: Iterable[tuple[str, str]]) -> list[Row]:
+    """A row per line, in order (lines with none still get a row), then one per unexpected key found, so
+    every record is in a row and the rows add up to the total."""
+    rows = [Row(key, label, Measure.number(counts.get(key, 0))) for key, label in lines]
+    known = {row.key for row in rows}
+    rows += [
+        Row(key, f"Unrecognised code {key}", Measure.number(counts[key]))
+        for key in sorted(counts)
+        if key not in known
+    ]
+    return rows
+
+
+def _by_age_band(records: list[Counted]) -> list[Row]:
+    counts = Counter(age_band(r.date_of_birth, r.expected_date_of_birth, r.on) for r in records)
+    return _rows(counts, AGE_BANDS)
+
+
+def _by_sex(records: list[Counted]) -> list[Row]:
+    return _rows(Counter(r.sex for r in records), Sex.choices)
+
+
+def _by_ethnicity(records: list[Counted]) -> list[Row]:
+    counts = Counter(_ETHNIC_GROUP_OF.get(r.ethnicity, r.ethnicity or "not_obtained") for r in records)
+    return _rows(counts, ETHNIC_GROUPS)
+
+
+def _by_locality(records: list[Counted]) -> list[Row]:
+    """A row per locality named in the records (as the council names them, in alphabetical order), then
+    "Not recorded" for children with none; localities with nobody counted in the period have no row."""
+    counts = Counter(r.locality.strip() or LOCALITY_NOT_RECORDED[0] for r in records)
+    named = sorted(key for key in counts if key != LOCALITY_NOT_RECORDED[0])
+    return _rows(counts, [*((name, name) for name in named), LOCALITY_NOT_RECORDED])
+
+
+def _by_source(records: list[Counted]) -> list[Row]:
+    return _rows(Counter(r.source for r in records), ReferralSource.choices)
+
+
+_SPLITS: dict[str, Callable[[list[Counted]], list[Row]]] = {
+    "age_band": _by_age_band,
+    "sex": _by_sex,
+    "ethnicity": _by_ethnicity,
+    "locality": _by_locality,
+}
+
+
+def _drilldown(code: str) -> dict[str, Callable[[Period], list[Row]]]:
+    """The partition breakdowns of count indicator `code`: name -> function of the period."""
+    splits = {**_SPLITS, **({"source": _by_source} if code == "referrals" else {})}
+
+    def breakdown(split: Callable[[list[Counted]], list[Row]]) -> Callable[[Period], list[Row]]:
+        return lambda period: split(counted_records(code, period))
+
+    return {name: breakdown(split) for name, split in splits.items()}
 
 
 # --- What the engine reads --------------------------------------------------------------------------------
@@ -584,15 +943,22 @@ JOURNEY_MEASURES: dict[str, Callable[[Period], Measure]] = {
     "cpp_second_or_subsequent_pct": cpp_second_or_subsequent_pct,
     "cpp_ended": cpp_ended,
     "cpp_ended_2y_plus_pct": cpp_ended_2y_plus_pct,
+    "cpp_reviews_in_time_pct": cpp_reviews_in_time_pct,
     "cla_at_end": cla_at_end,
     "cla_at_end_per_10k": cla_at_end_per_10k,
     "cla_entering_after_cpp_pct": cla_entering_after_cpp_pct,
     "cin_at_end_per_10k": cin_at_end_per_10k,
+    "assessment_factor_pct": assessment_factor_total,
+    "cpp_initial_category_pct": cpp_initial_category_total,
+    "cpp_latest_category_pct": cpp_latest_category_total,
+    "eh_presenting_need_pct": eh_presenting_need_total,
     "eh_closures_by_reason": eh_closures,
     "rhc_offered_pct": rhc_offered_pct,
     "rhc_accepted_pct": rhc_accepted_pct,
+    "rhc_within_72h_pct": rhc_within_72h_pct,
     "eh_requests": eh_requests,
     "eh_open_at_end": eh_open_at_end,
+    "eh_assessment_in_time_pct": eh_assessment_in_time_pct,
     "missing_children": missing_children,
     "missing_episodes": missing_episodes,
     "exploitation_screenings": exploitation_screenings,
@@ -606,3 +972,6 @@ JOURNEY_BREAKDOWNS: dict[str, dict[str, Callable[[Period], list[Row]]]] = {
     "eh_closures_by_reason": {"reason": eh_closures_by_reason},
     "exploitation_screenings": {"risk_level": exploitation_screenings_by_risk},
 }
+# The drill-downs of issue 5 section 6 on every count over child records (see `_COUNTED`).
+for _code in _COUNTED:
+    JOURNEY_BREAKDOWNS[_code] = {**JOURNEY_BREAKDOWNS.get(_code, {}), **_drilldown(_code)}

@@ -243,8 +243,286 @@ FRONT_DOOR: tuple[IndicatorDefinition, ...] = (
 # Only codes present in journey.JOURNEY_MEASURES are registered, so the registry grows as that module does.
 # Breakdown names that split their whole into parts (each record in exactly one row).
 PARTITION_BREAKDOWNS = frozenset(
-    {"level", "category", "reason", "risk_level", "sex", "age_band", "ethnicity"}
+    {"level", "category", "reason", "risk_level", "sex", "age_band", "ethnicity", "locality", "source"}
 )
+
+BREAKDOWN_LABELS: dict[str, str] = {
+    "category": "Category of abuse",
+    "factor": "Factor identified at assessment",
+    "need": "Presenting need",
+    "reason": "Reason for closure",
+    "risk_level": "Level of risk found",
+    "age_band": "Age band (DfE age groups)",
+    "sex": "Sex",
+    "ethnicity": "Ethnicity (major group)",
+    "locality": "Locality",
+    "source": "Source of referral",
+}
+
+_CHILDREN_0_17 = "Children aged 0-17 (ONS mid-year estimate of the year the financial year starts in)"
+
+
+@dataclass(frozen=True)
+class JourneyMetadata:
+    """What a journey indicator's function cannot say for itself: its title, numerator and denominator in
+    plain English, how to read it (polarity, target, tolerance), its period type and its themes."""
+
+    title: str
+    numerator: str
+    denominator: str = ""
+    themes: tuple[str, ...] = ()
+    polarity: str = Polarity.NEUTRAL
+    target: float | None = None
+    tolerance: float | None = None
+    period_type: str = PeriodType.QUARTER
+
+
+def _rate(title: str, counted: str, themes: tuple[str, ...]) -> JourneyMetadata:
+    return JourneyMetadata(title, counted, _CHILDREN_0_17, themes)
+
+
+def _snapshot(title: str, numerator: str, denominator: str, themes: tuple[str, ...]) -> JourneyMetadata:
+    return JourneyMetadata(title, numerator, denominator, themes, period_type=PeriodType.SNAPSHOT)
+
+
+_CP = ("child_protection",)
+_CIC = ("children_in_care",)
+_EH = ("early_help",)
+_FRONT = ("front_door",)
+_MISSING = ("exploitation",)
+
+# Targets and tolerances below are the demo partnership's local targets, set by the Performance and Quality
+# Assurance subgroup for its scorecard; they are not national targets (DfE sets none for these figures).
+JOURNEY_METADATA: dict[str, JourneyMetadata] = {
+    # Referrals and assessments
+    "referrals": JourneyMetadata(
+        "Referrals to children's social care", "Referrals received in the period", "", _FRONT
+    ),
+    "referrals_per_10k": _rate("Referrals per 10,000 children", "Referrals received in the period", _FRONT),
+    "re_referrals_12m_pct": JourneyMetadata(
+        "Re-referrals within 12 months",
+        "Referrals in the period within 12 months of a previous referral of the same child",
+        "Referrals received in the period",
+        _FRONT,
+        Polarity.LOWER_BETTER,
+        20.0,
+        3.0,
+    ),
+    "referrals_nfa_pct": JourneyMetadata(
+        "Referrals with no further action",
+        "Referrals received in the period recorded as no further action",
+        "Referrals received in the period",
+        _FRONT,
+    ),
+    "assessments_completed": JourneyMetadata(
+        "Child and family assessments completed", "Assessments authorised in the period", "", _FRONT
+    ),
+    "assessments_per_10k": _rate(
+        "Assessments completed per 10,000 children", "Assessments authorised in the period", _FRONT
+    ),
+    "assessments_within_45wd_pct": JourneyMetadata(
+        "Assessments completed within 45 working days",
+        "Assessments authorised in the period on or before the 45th working day after the referral",
+        "Assessments authorised in the period",
+        _FRONT,
+        Polarity.HIGHER_BETTER,
+        90.0,
+        5.0,
+    ),
+    "assessment_factor_pct": JourneyMetadata(
+        "Factors identified at assessment",
+        "Assessments authorised in the period recording the factor",
+        "Assessments authorised in the period",
+        (*_FRONT, "neglect", "domestic_abuse", "child_sexual_abuse", "exploitation"),
+    ),
+    # Section 47 enquiries and conferences
+    "s47": JourneyMetadata(
+        "Section 47 enquiries started", "Section 47 enquiries started in the period", "", _CP
+    ),
+    "s47_per_10k": _rate(
+        "Section 47 enquiries per 10,000 children", "Section 47 enquiries started in the period", _CP
+    ),
+    "s47_to_icpc_pct": JourneyMetadata(
+        "Section 47 enquiries leading to an initial conference",
+        "Enquiries started in the period with an initial child protection conference recorded",
+        "Section 47 enquiries started in the period",
+        _CP,
+    ),
+    "icpc": JourneyMetadata(
+        "Initial child protection conferences", "Initial conferences held in the period", "", _CP
+    ),
+    "icpc_per_10k": _rate(
+        "Initial child protection conferences per 10,000 children",
+        "Initial conferences held in the period",
+        _CP,
+    ),
+    "icpc_within_15wd_pct": JourneyMetadata(
+        "Initial conferences within 15 working days of the strategy discussion",
+        "Initial conferences held in the period by the 15th working day after the strategy discussion",
+        "Initial conferences held in the period",
+        _CP,
+        Polarity.HIGHER_BETTER,
+        85.0,
+        5.0,
+    ),
+    "icpc_to_cpp_pct": JourneyMetadata(
+        "Initial conferences leading to a child protection plan",
+        "Initial conferences held in the period whose episode has a plan starting on or after the conference",
+        "Initial conferences held in the period",
+        _CP,
+    ),
+    # Child protection plans
+    "cpp_started": JourneyMetadata("Child protection plans started", "Plans started in the period", "", _CP),
+    "cpp_started_per_10k": _rate(
+        "Child protection plans started per 10,000 children", "Plans started in the period", _CP
+    ),
+    "cpp_at_end": _snapshot(
+        "Children on a child protection plan at the end of the period",
+        "Children on a plan at the end of the period's last day (each child once)",
+        "",
+        _CP,
+    ),
+    "cpp_at_end_per_10k": JourneyMetadata(
+        "Children on a child protection plan per 10,000 children",
+        "Children on a plan at the end of the period's last day (each child once)",
+        _CHILDREN_0_17,
+        _CP,
+        period_type=PeriodType.SNAPSHOT,
+    ),
+    "cpp_second_or_subsequent_pct": JourneyMetadata(
+        "Child protection plans for a second or subsequent time",
+        "Plans started in the period for a child who had been on a plan before",
+        "Plans started in the period",
+        _CP,
+        Polarity.LOWER_BETTER,
+        22.0,
+        3.0,
+    ),
+    "cpp_initial_category_pct": JourneyMetadata(
+        "Child protection plans started, by initial category of abuse",
+        "Plans started in the period with the category",
+        "Plans started in the period",
+        (*_CP, "neglect", "child_sexual_abuse"),
+    ),
+    "cpp_latest_category_pct": _snapshot(
+        "Children on a child protection plan, by latest category of abuse",
+        "Plans open at the period's end with the category",
+        "Plans open at the period's end",
+        (*_CP, "neglect", "child_sexual_abuse"),
+    ),
+    "cpp_ended": JourneyMetadata("Child protection plans ended", "Plans ended in the period", "", _CP),
+    "cpp_ended_2y_plus_pct": JourneyMetadata(
+        "Child protection plans ended after two years or more",
+        "Plans ended in the period that had lasted two years or more",
+        "Plans ended in the period",
+        _CP,
+        Polarity.LOWER_BETTER,
+    ),
+    "cpp_reviews_in_time_pct": JourneyMetadata(
+        "Child protection plans reviewed within timescales",
+        "Those children whose plan's reviews were all held in time and whose next review was not overdue",
+        "Children on a plan at the period's last day who had been on it for at least 3 months",
+        _CP,
+        Polarity.HIGHER_BETTER,
+        95.0,
+        5.0,
+        PeriodType.SNAPSHOT,
+    ),
+    # Children in need and children in care
+    "cin_at_end_per_10k": JourneyMetadata(
+        "Children in need per 10,000 children",
+        "Children with a children in need episode open at the end of the period (each child once)",
+        _CHILDREN_0_17,
+        _CP,
+        period_type=PeriodType.SNAPSHOT,
+    ),
+    "cla_at_end": _snapshot(
+        "Children looked after at the end of the period",
+        "Children looked after at the end of the period's last day (each child once)",
+        "",
+        _CIC,
+    ),
+    "cla_at_end_per_10k": JourneyMetadata(
+        "Children looked after per 10,000 children",
+        "Children looked after at the end of the period's last day (each child once)",
+        _CHILDREN_0_17,
+        _CIC,
+        period_type=PeriodType.SNAPSHOT,
+    ),
+    "cla_entering_after_cpp_pct": JourneyMetadata(
+        "Children entering care from a child protection plan",
+        "Periods of care starting in the period for a child on a plan then or in the 7 days before",
+        "Periods of care starting in the period",
+        (*_CIC, *_CP),
+    ),
+    # Early help
+    "eh_requests": JourneyMetadata(
+        "Early help requests", "Early help requests received in the period", "", _EH
+    ),
+    "eh_open_at_end": _snapshot(
+        "Early help episodes open at the end of the period",
+        "Early help episodes requested by the period's last day and not closed by its end",
+        "",
+        _EH,
+    ),
+    "eh_assessment_in_time_pct": JourneyMetadata(
+        "Early help assessments completed within 15 working days",
+        "Early help assessments completed in the period on or before the 15th working day after the request",
+        "Early help assessments completed in the period",
+        _EH,
+        Polarity.HIGHER_BETTER,
+        90.0,
+        10.0,
+    ),
+    "eh_presenting_need_pct": JourneyMetadata(
+        "Early help requests by presenting need",
+        "Requests received in the period listing the need",
+        "Early help requests received in the period",
+        _EH,
+    ),
+    "eh_closures_by_reason": JourneyMetadata(
+        "Early help episodes closed, by reason", "Early help episodes closed in the period", "", _EH
+    ),
+    # Missing children and exploitation
+    "missing_episodes": JourneyMetadata(
+        "Missing episodes from home or care", "Missing episodes that started in the period", "", _MISSING
+    ),
+    "missing_children": JourneyMetadata(
+        "Children who went missing",
+        "Children with a missing episode starting in the period (each child once)",
+        "",
+        _MISSING,
+    ),
+    "rhc_offered_pct": JourneyMetadata(
+        "Return home conversations offered",
+        "Missing episodes ended in the period where a return home conversation was offered",
+        "Missing episodes ended (the child returned) in the period",
+        _MISSING,
+        Polarity.HIGHER_BETTER,
+    ),
+    "rhc_accepted_pct": JourneyMetadata(
+        "Return home conversations accepted",
+        "Offers accepted by the child, of the episodes ended in the period",
+        "Missing episodes ended in the period where a return home conversation was offered",
+        _MISSING,
+        Polarity.HIGHER_BETTER,
+    ),
+    "rhc_within_72h_pct": JourneyMetadata(
+        "Return home conversations within 72 hours",
+        "Conversations held on or before the day the 72 hours after the child's return ended",
+        "Return home conversations held for missing episodes ended in the period",
+        _MISSING,
+        Polarity.HIGHER_BETTER,
+        80.0,
+        10.0,
+    ),
+    "exploitation_screenings": JourneyMetadata(
+        "Exploitation screenings completed",
+        "Exploitation screenings completed in the period",
+        "",
+        (*_MISSING, "child_sexual_abuse"),
+    ),
+}
 
 
 def _journey_unit(code: str) -> str:
@@ -253,6 +531,18 @@ def _journey_unit(code: str) -> str:
     if code.endswith("_pct"):
         return Unit.PERCENT
     return Unit.COUNT
+
+
+def _journey_metadata(code: str, unit: str, function: Compute) -> JourneyMetadata:
+    """The code's metadata; a code the table does not know yet (added to journey.py first) gets a title made
+    from its code, which the registry tests refuse, so it never ships that way."""
+    found = JOURNEY_METADATA.get(code)
+    if found is not None:
+        return found
+    counted = _first_paragraph(function) if unit == Unit.COUNT else "See the definition"
+    return JourneyMetadata(
+        code.replace("_", " ").capitalize(), counted, "" if unit == Unit.COUNT else "See the definition"
+    )
 
 
 def _journey_definitions() -> list[IndicatorDefinition]:
@@ -266,20 +556,29 @@ def _journey_definitions() -> list[IndicatorDefinition]:
     for code, function in measures.items():
         unit = _journey_unit(code)
         rate_of = code.removesuffix("_per_10k") if unit == Unit.PER_10K else ""
+        meta = _journey_metadata(code, unit, function)
         found.append(
             IndicatorDefinition(
                 code=code,
-                title=code.replace("_", " ").capitalize(),
+                title=meta.title,
                 definition=_first_paragraph(function),
-                numerator=_first_paragraph(function) if unit == Unit.COUNT else "See the definition",
-                denominator="" if unit == Unit.COUNT else "See the definition",
+                numerator=meta.numerator,
+                denominator=meta.denominator,
                 unit=unit,
-                # "_at_end" counts are taken on the last day of the period, not over it.
-                period_type=PeriodType.SNAPSHOT if "_at_end" in code else PeriodType.QUARTER,
+                period_type=meta.period_type,
+                polarity=meta.polarity,
+                target=meta.target,
+                tolerance=meta.tolerance,
                 breakdowns=tuple(
-                    Breakdown(name, name.replace("_", " ").capitalize(), name in PARTITION_BREAKDOWNS, fn)
+                    Breakdown(
+                        name,
+                        BREAKDOWN_LABELS.get(name, name.replace("_", " ").capitalize()),
+                        name in PARTITION_BREAKDOWNS,
+                        fn,
+                    )
                     for name, fn in breakdowns.get(code, {}).items()
                 ),
+                themes=meta.themes,
                 compute=function,
                 rate_of=rate_of if rate_of in measures else "",
             )

@@ -41,7 +41,7 @@ def _fresh_closure_cache() -> Iterator[None]:
     calendar.local_closure_days_forget()
 
 
-def test_the_registry_holds_the_ten_clocks_each_with_a_rule_and_a_source() -> None:
+def test_the_registry_holds_the_eleven_clocks_each_with_a_rule_and_a_source() -> None:
     assert list(CLOCKS) == [
         "referral-decision",
         "assessment",
@@ -53,6 +53,7 @@ def test_the_registry_holds_the_ten_clocks_each_with_a_rule_and_a_source() -> No
         "return-home-conversation",
         "lcspr-publication",
         "referrer-feedback",
+        "early-help-assessment",
     ]
     for clock in CLOCKS.values():
         assert clock.rule.startswith("Due "), clock.name
@@ -69,6 +70,7 @@ def test_the_registry_holds_the_ten_clocks_each_with_a_rule_and_a_source() -> No
         "return-home-conversation": "72 hours",
         "lcspr-publication": "6 months",
         "referrer-feedback": "1 working day",
+        "early-help-assessment": "15 working days",
     }
 
 
@@ -127,6 +129,10 @@ def test_each_working_day_rule_says_which_day_is_day_one() -> None:
         ("lcspr-publication", date(2022, 8, 31), date(2023, 2, 28)),
         ("lcspr-publication", date(2023, 5, 8), date(2023, 11, 8)),
         ("lcspr-publication", date(2022, 6, 26), date(2022, 12, 23)),
+        # early-help-assessment: 15 working days (Walsall's local standard)
+        ("early-help-assessment", date(2023, 4, 6), date(2023, 5, 2)),  # Easter and May Day 2023
+        ("early-help-assessment", date(2022, 9, 8), date(2022, 9, 30)),  # the State Funeral
+        ("early-help-assessment", date(2023, 6, 10), date(2023, 6, 30)),  # a Saturday is day 0
     ],
 )
 def test_due_dates_across_bank_holidays(name: str, start: date, expected: date) -> None:

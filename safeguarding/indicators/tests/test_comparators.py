@@ -199,7 +199,7 @@ def test_comparators_for_reads_the_asked_years_keyed_for_the_scorecard(personas:
 
 def test_the_shipped_comparators_load_with_their_sources() -> None:
     record = comparators_load_shipped()
-    assert record.rows == Comparator.objects.count() == 26
+    assert record.rows == Comparator.objects.count() == 32
     assert record.imported_by is None
     found = comparators_for(["2022-23"])
     # Seed 003 line 1045: "lower than the statistical neighbours (624), England (534) and West Midlands
@@ -215,9 +215,11 @@ def test_the_shipped_comparators_load_with_their_sources() -> None:
     assert found[("s47_per_10k", "2022-23", "")]["statistical_neighbours"][0] == 209.0
     # Line 1068 gives no West Midlands figure for plans started, so none is shipped.
     assert set(found[("cpp_started_per_10k", "2022-23", "")]) == {"england", "statistical_neighbours"}
+    # Lines 1075-1076: plans started with emotional abuse as the initial category, England 38%.
+    assert found[("cpp_initial_category_pct", "2022-23", "category=EMO")]["england"][0] == 38.0
     # Loading again replaces rather than duplicates.
     comparators_load_shipped()
-    assert Comparator.objects.count() == 26
+    assert Comparator.objects.count() == 32
 
 
 # --- Pages -----------------------------------------------------------------------------------------------

@@ -3,7 +3,7 @@ comments beside the data. Synthetic children only."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -12,6 +12,7 @@ from safeguarding.children.models import (
     Assessment,
     Child,
     ChildProtectionPlan,
+    CPReview,
     EarlyHelpRequest,
     ExploitationScreening,
     LookedAfterPeriod,
@@ -380,3 +381,82 @@ def test_early_help_presenting_needs_as_shares_of_requests() -> None:
         Measure.percent(1, 2),
         Measure.percent(0, 2),
     )
+
+
+def review(plan_: ChildProtectionPlan, *days: date) -> None:
+    for day in days:
+        CPReview.objects.create(plan=plan_, review_date=day)
+
+
+def test_cpp_reviews_in_time_at_the_snapshot() -> None:
+    a, b, c, d, e, f, h = (make_child(first_name=name) for name in "ABCDEFH")
+    # The clocks behind it: first review 3 months after the plan's start, later ones 6 months after the last,
+    # each moved back to the last working day (29 March 2024 is Good Friday; 30 December 2023 a Saturday).
+    assert clock_due_date("cp-first-review", date(2023, 6, 1)) == date(2023, 9, 1)
+    assert clock_due_date("cp-first-review", date(2023, 2, 10)) == date(2023, 5, 10)
+    assert clock_due_date("cp-first-review", date(2023, 12, 29)) == date(2024, 3, 28)
+    assert clock_due_date("cp-first-review", date(2023, 3, 30)) == date(2023, 6, 30)
+    assert clock_due_date("cp-review", date(2023, 6, 30)) == date(2023, 12, 29)
+    # A: first review on its due date exactly, the next well before 6 months: in time.
+    review(plan(a, date(2023, 6, 1)), date(2023, 9, 1), date(2024, 2, 20))
+    # B: started before the year; first review a day late (11 May, due 10 May): not in time.
+    review(plan(b, date(2023, 2, 10)), date(2023, 5, 11), date(2023, 11, 1))
+    # C: on a plan for 3 months and 2 days, no review; it was due Thursday 28 March 2024: overdue.
+    plan(c, date(2023, 12, 29))
+    # D: started 2 January 2024, under 3 months before 31 March: not counted.
+    plan(d, date(2024, 1, 2))
+    # E: two plans; the earlier one's late review does not count, the current plan's review is in time.
+    review(plan(e, date(2022, 1, 10), date(2023, 1, 10)), date(2022, 6, 1))
+    review(plan(e, date(2023, 9, 29)), date(2023, 12, 20))
+    # F: ended on the snapshot day, so not on a plan at its end.
+    plan(f, date(2023, 5, 1), date(2024, 3, 31))
+    # H: started 30 March 2023, reviewed on each due date (30 June, then Friday 29 December 2023).
+    review(plan(h, date(2023, 3, 30)), date(2023, 6, 30), date(2023, 12, 29))
+
+    # At 31 March 2024, on a plan for 3 months or more: A, B, C, E, H = 5; in time: A, E, H = 3.
+    assert journey.cpp_reviews_in_time_pct(YEAR) == Measure.percent(3, 5)
+    # At 30 June 2023 (Q1): B (since February) and H (exactly 3 months: 30 March). H's first review is due
+    # on the snapshot day itself; held that day it is in time, and would be even if not yet held. 1 of 2.
+    first_quarter = Period.quarter(2023, 1)
+    assert journey.cpp_reviews_in_time_pct(first_quarter) == Measure.percent(1, 2)
+    CPReview.objects.filter(review_date=date(2023, 6, 30)).delete()
+    assert journey.cpp_reviews_in_time_pct(first_quarter) == Measure.percent(1, 2)
+
+
+def test_early_help_assessments_within_15_working_days_across_easter() -> None:
+    child = make_child()
+    # Request on Maundy Thursday 6 April 2023: day 1 is Tuesday 11 April (Good Friday and Easter Monday are
+    # holidays): 11-14 April = 4, 17-21 = 9, 24-28 = 14, (1 May is May Day) Tuesday 2 May = 15.
+    assert clock_due_date("early-help-assessment", date(2023, 4, 6)) == date(2023, 5, 2)
+    # Request Monday 20 March 2023: 21-24 = 4, 27-31 = 9, 3-6 April = 13, 11 April = 14, 12 April = 15.
+    assert clock_due_date("early-help-assessment", date(2023, 3, 20)) == date(2023, 4, 12)
+    for requested, completed in (
+        (date(2023, 4, 6), date(2023, 5, 2)),  # on the due date: in time
+        (date(2023, 4, 6), date(2023, 5, 3)),  # a day late
+        (date(2023, 3, 20), date(2023, 4, 12)),  # requested before the year, completed in it: in time
+        (date(2023, 3, 1), date(2023, 3, 31)),  # completed the year before: out
+        (date(2024, 3, 1), None),  # not completed: out
+    ):
+        EarlyHelpRequest.objects.create(
+            child=child, requested_on=requested, assessment_completion_date=completed
+        )
+    # Completed in the year: 3; in time: 2.
+    assert journey.eh_assessment_in_time_pct(YEAR) == Measure.percent(2, 3)
+
+
+def test_return_home_conversations_within_72_hours_by_the_day_they_end() -> None:
+    child = make_child()
+    cases = (
+        (london(2023, 6, 1, 10), date(2023, 6, 4)),  # 72 hours end 10:00 on 4 June: held that day, in time
+        (london(2023, 6, 1, 10), date(2023, 6, 5)),  # the day after: late
+        # 23:30 GMT on 28 March 2024; the clocks go forward on the 31st, so 72 real hours end at 00:30 BST on
+        # 1 April: held on 1 April is in time (adding 3 days to the date would have said late).
+        (london(2024, 3, 28, 23, 30), date(2024, 4, 1)),
+        (london(2023, 3, 31, 22), date(2023, 4, 2)),  # returned the year before: out
+        (london(2023, 8, 1, 9), None),  # no conversation held: not in the base
+    )
+    for returned, held in cases:
+        MissingEpisode.objects.create(
+            child=child, started_at=returned - timedelta(hours=5), returned_at=returned, rhc_held_date=held
+        )
+    assert journey.rhc_within_72h_pct(YEAR) == Measure.percent(2, 3)
