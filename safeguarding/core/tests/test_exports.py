@@ -8,10 +8,19 @@ from datetime import date, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+import openpyxl
 import pytest
 from django.http import StreamingHttpResponse
 
-from safeguarding.core.exports import csv_line, csv_lines, neutralise, streaming_csv_response
+from safeguarding.core.exports import (
+    XLSX_CONTENT_TYPE,
+    csv_line,
+    csv_lines,
+    neutralise,
+    streaming_csv_response,
+    xlsx_bytes,
+    xlsx_response,
+)
 
 
 @pytest.mark.parametrize(
@@ -107,3 +116,60 @@ def test_streaming_csv_response() -> None:
 def test_streaming_csv_response_refuses_unsafe_file_names(filename: str) -> None:
     with pytest.raises(ValueError, match="plain file name"):
         streaming_csv_response(filename=filename, header=["x"], rows=[])
+
+
+# --- XLSX ------------------------------------------------------------------------------------------------
+
+
+def _workbook_rows(content: bytes) -> list[list[object]]:
+    sheet = openpyxl.load_workbook(io.BytesIO(content)).active
+    assert sheet is not None
+    return [[cell.value for cell in row] for row in sheet.iter_rows()]
+
+
+def _workbook_types(content: bytes) -> list[list[str]]:
+    sheet = openpyxl.load_workbook(io.BytesIO(content)).active
+    assert sheet is not None
+    return [[cell.data_type for cell in row] for row in sheet.iter_rows()]
+
+
+def test_xlsx_text_cells_are_neutralised_exactly_as_the_csv_rule_does() -> None:
+    attacks = [
+        '=HYPERLINK("http://attacker.example","Click")',
+        "+44 1922",
+        "-2+3",
+        "@SUM(A1:A9)",
+        "\t=1",
+        "\r=1",
+    ]
+    content = xlsx_bytes(["=header", "plain"], [attacks, ["Ada Worker", "-5"]])
+    rows = _workbook_rows(content)
+    assert rows[0][:2] == ["'=header", "plain"]
+    assert rows[1][:5] == [neutralise(text) for text in attacks[:5]]
+    # XML reads a carriage return back as a line feed; the apostrophe in front is what matters.
+    assert rows[1][5] == "'\n=1"
+    assert rows[1][0] == '\'=HYPERLINK("http://attacker.example","Click")'
+    assert rows[2][:2] == ["Ada Worker", "'-5"]  # "-5" typed as text stays text, neutralised
+    # No cell of the workbook is a formula.
+    assert all(kind != "f" for row in _workbook_types(content) for kind in row)
+
+
+def test_xlsx_numbers_are_written_as_numbers_negative_ones_included() -> None:
+    content = xlsx_bytes(["n"], [[42], [-5], [12.5], [Decimal("-1.5")], [None], [True], [date(2023, 3, 31)]])
+    rows = _workbook_rows(content)
+    assert rows == [["n"], [42], [-5], [12.5], [-1.5], [None], ["yes"], ["2023-03-31"]]
+    assert [row[0] for row in _workbook_types(content)[1:5]] == ["n", "n", "n", "n"]
+
+
+def test_xlsx_drops_control_characters_a_workbook_cannot_hold_and_keeps_infinity_as_text() -> None:
+    rows = _workbook_rows(xlsx_bytes(["a", "b"], [["bell\x07 here", float("inf")]]))
+    assert rows[1] == ["bell here", "inf"]
+
+
+def test_xlsx_response_is_a_download_and_refuses_unsafe_file_names() -> None:
+    response = xlsx_response(filename="scorecard-2022-23.xlsx", header=["a"], rows=[[1]])
+    assert response["Content-Type"] == XLSX_CONTENT_TYPE
+    assert response["Content-Disposition"] == 'attachment; filename="scorecard-2022-23.xlsx"'
+    assert _workbook_rows(response.content) == [["a"], [1]]
+    with pytest.raises(ValueError, match="plain file name"):
+        xlsx_response(filename='x".xlsx', header=["a"], rows=[])
