@@ -22,7 +22,7 @@ def test_the_business_unit_reads_every_indicator_with_its_definitions(personas: 
     assert "Contacts per 10,000 children aged 0-17" in page
     assert "Children aged 0-17 (ONS mid-year estimate" in page
     assert "Performance and Quality Assurance" in page
-    assert "@media print" in page
+    assert "css/app.css" in page and "<style" not in page  # print rules in the stylesheet: CSP forbids inline
 
 
 def test_themes_and_owning_agencies_are_printed_in_words(personas: Personas) -> None:

@@ -33,20 +33,6 @@ AREA = "performance"
 
 # Print styles for the printable scorecard, served from this module because the content security policy
 # allows no inline <style>; they belong in static/css/app.css once the lead moves them.
-PRINT_CSS = """
-.app-scorecard-print { max-width: 1100px; margin: 0 auto; padding: 20px; }
-.app-sparkline { vertical-align: middle; }
-.app-trend-list { display: inline; margin: 0; padding: 0; list-style: none; }
-.app-trend-list li { display: inline; margin-right: 6px; white-space: nowrap; }
-@media print {
-  .app-no-print { display: none !important; }
-  .app-scorecard-print { padding: 0; max-width: none; }
-  .govuk-table { font-size: 10pt; }
-  .app-scorecard-row { break-inside: avoid; page-break-inside: avoid; }
-  a[href]::after { content: none; }
-  @page { size: A4 landscape; margin: 12mm; }
-}
-"""
 
 
 # --- Helpers ---------------------------------------------------------------------------------------------
@@ -170,14 +156,6 @@ def scorecard_print(request: HttpRequest, period_key: str) -> HttpResponseBase:
     context = _scorecard_context(request, period, tier)
     context["printed_at"] = timezone.localtime()
     return render(request, "indicators/scorecard_print.html", context)
-
-
-@require_GET
-@permission_required("indicator.view")
-def scorecard_stylesheet(request: HttpRequest) -> HttpResponse:
-    response = HttpResponse(PRINT_CSS, content_type="text/css; charset=utf-8")
-    response["Cache-Control"] = "private, max-age=3600"
-    return response
 
 
 class NarrativeForm(GovukForm):
@@ -380,7 +358,6 @@ def _sign_off(
 
 urlpatterns = [
     path("scorecard/", scorecard_latest, name="scorecard"),
-    path("scorecard/print.css", scorecard_stylesheet, name="scorecard-css"),
     path("scorecard/<str:period_key>/", scorecard_page, name="scorecard-period"),
     path("scorecard/<str:period_key>/export.csv", scorecard_csv, name="scorecard-csv"),
     path("scorecard/<str:period_key>/export.xlsx", scorecard_xlsx, name="scorecard-xlsx"),
