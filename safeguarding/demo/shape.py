@@ -42,6 +42,27 @@ MENTAL_HEALTH_SAFEGUARDING = "Safeguarding team"
 BASE_LOCALITIES = ("North", "South", "East", "West")
 LOCALITIES_PER_SCALE = 4
 
+# The locality a demo child lives in, from the postcode district the demo gives them (WS1 to WS10): a rough
+# compass reading of Walsall's districts (Bloxwich and Brownhills north, Aldridge east, Darlaston west, the
+# town centre south), so the scorecard's drill-down by locality has something to show. Synthetic.
+_LOCALITY_OF_DISTRICT = {
+    "WS1": "South",
+    "WS2": "West",
+    "WS3": "North",
+    "WS4": "East",
+    "WS5": "South",
+    "WS6": "North",
+    "WS7": "North",
+    "WS8": "North",
+    "WS9": "East",
+    "WS10": "West",
+}
+
+
+def locality_of(postcode: str) -> str:
+    """The demo locality of a demo postcode ("" for a district the demo does not use)."""
+    return _LOCALITY_OF_DISTRICT.get(postcode.split(" ")[0], "")
+
 
 @dataclass(frozen=True)
 class NamedAgency:

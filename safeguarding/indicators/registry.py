@@ -149,6 +149,8 @@ def _first_paragraph(function: Callable[..., Any]) -> str:
     return " ".join((function.__doc__ or "").strip().split("\n\n")[0].split())
 
 
+_FRONT_DOOR_THEMES = ("front_door",)
+
 FRONT_DOOR: tuple[IndicatorDefinition, ...] = (
     IndicatorDefinition(
         code="contacts",
@@ -162,6 +164,7 @@ FRONT_DOOR: tuple[IndicatorDefinition, ...] = (
             Breakdown("source_agency", "Referring agency", True, _contacts_by_source_agency),
             Breakdown("concern", "Worry category", False, frontdoor.contacts_by_concern),
         ),
+        themes=_FRONT_DOOR_THEMES,
         compute=frontdoor.contacts,
     ),
     IndicatorDefinition(
@@ -171,6 +174,7 @@ FRONT_DOOR: tuple[IndicatorDefinition, ...] = (
         numerator="Contacts received in the period",
         denominator="Children aged 0-17 (ONS mid-year estimate of the year the financial year starts in)",
         unit=Unit.PER_10K,
+        themes=_FRONT_DOOR_THEMES,
         compute=frontdoor.contacts_per_10000_children,
         rate_of="contacts",
     ),
@@ -184,6 +188,7 @@ FRONT_DOOR: tuple[IndicatorDefinition, ...] = (
         polarity=Polarity.HIGHER_BETTER,
         target=95.0,
         tolerance=5.0,
+        themes=_FRONT_DOOR_THEMES,
         compute=frontdoor.decisions_within_one_working_day,
     ),
     IndicatorDefinition(
@@ -194,6 +199,7 @@ FRONT_DOOR: tuple[IndicatorDefinition, ...] = (
         denominator="Contacts received in the period, decided or open for more than 24 hours",
         unit=Unit.PERCENT,
         polarity=Polarity.HIGHER_BETTER,
+        themes=_FRONT_DOOR_THEMES,
         compute=frontdoor.decisions_within_24_hours,
     ),
     IndicatorDefinition(
@@ -204,6 +210,7 @@ FRONT_DOOR: tuple[IndicatorDefinition, ...] = (
         denominator="Contacts received in the period, decided or open for more than 48 hours",
         unit=Unit.PERCENT,
         polarity=Polarity.HIGHER_BETTER,
+        themes=_FRONT_DOOR_THEMES,
         compute=frontdoor.decisions_within_48_hours,
     ),
     IndicatorDefinition(
@@ -213,6 +220,7 @@ FRONT_DOOR: tuple[IndicatorDefinition, ...] = (
         numerator="Contacts received in the period and decided at level 4",
         denominator="Contacts received in the period and decided",
         unit=Unit.PERCENT,
+        themes=_FRONT_DOOR_THEMES,
         compute=frontdoor.referrals_to_social_care,
     ),
     IndicatorDefinition(
@@ -223,6 +231,7 @@ FRONT_DOOR: tuple[IndicatorDefinition, ...] = (
         denominator="Contacts received in the period with at least one matched child",
         unit=Unit.PERCENT,
         polarity=Polarity.LOWER_BETTER,
+        themes=_FRONT_DOOR_THEMES,
         compute=frontdoor.repeat_contacts,
     ),
     IndicatorDefinition(
@@ -233,6 +242,7 @@ FRONT_DOOR: tuple[IndicatorDefinition, ...] = (
         denominator="Decided contacts with a referrer email, feedback sent or its day over",
         unit=Unit.PERCENT,
         polarity=Polarity.HIGHER_BETTER,
+        themes=_FRONT_DOOR_THEMES,
         compute=frontdoor.feedback_within_one_working_day,
     ),
 )

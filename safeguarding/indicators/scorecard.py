@@ -319,7 +319,14 @@ def comparisons(found: dict[str, tuple[float, str]] | None, unit: str) -> list[C
     if not found:
         return []
     return [
-        Comparison(kind, label, found[kind][0], format_value(found[kind][0], unit), found[kind][1])
+        # Without "per 10,000": the value beside it says the unit, and the column stays narrow.
+        Comparison(
+            kind,
+            label,
+            found[kind][0],
+            format_value(found[kind][0], unit).removesuffix(" per 10,000"),
+            found[kind][1],
+        )
         for kind, label in COMPARATOR_KINDS
         if kind in found
     ]
@@ -472,8 +479,16 @@ def _trend(
             points.append(TrendPoint(short_label(quarter), "no value", None))
             continue
         shown = value_shown(value, suppress=suppress)
-        points.append(TrendPoint(short_label(quarter), shown.value, shown.value_number))
+        points.append(TrendPoint(short_label(quarter), _trend_text(shown), shown.value_number))
     return points
+
+
+def _trend_text(shown: Shown) -> str:
+    """A trend figure as short as it can be beside its quarter: a rate without "per 10,000" (the value
+    column says it), "no value" for a quarter with nothing to count, small numbers as `value_shown` says."""
+    if shown.value_number is None and not shown.suppressed:
+        return "no value"
+    return shown.value.removesuffix(" per 10,000")
 
 
 def scorecard(

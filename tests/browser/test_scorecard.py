@@ -33,13 +33,11 @@ def test_the_scorecard_filters_by_theme_and_drills_down(page: Page, live_server:
     expect(page.locator("#checks-passed")).to_be_visible()
     assert_accessible(page)
 
-    page.get_by_label("Priority theme").select_option(label="Front door and early decisions")
+    page.get_by_label("Priority theme").select_option(label="Child protection")
     page.get_by_role("button", name="Show").click()
-    expect(
-        page.get_by_role("heading", level=2, name="Indicators: Front door and early decisions")
-    ).to_be_visible()
+    expect(page.get_by_role("heading", level=2, name="Indicators: Child protection")).to_be_visible()
     expect(page.locator("#indicator-contacts")).to_have_count(0)
-    expect(page.locator("#indicator-referrals")).to_have_count(1)
+    expect(page.locator("#indicator-cpp_started")).to_have_count(1)
 
     page.goto("/indicators/scorecard/2022-23/")
     page.locator("#indicator-contacts").get_by_role("link").first.click()

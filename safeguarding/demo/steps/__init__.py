@@ -11,6 +11,7 @@ from safeguarding.demo.generator import SeedStep
 from safeguarding.demo.steps.agencies import agencies_create, teams_create
 from safeguarding.demo.steps.demo_accounts import demo_accounts_create
 from safeguarding.demo.steps.frontdoor import frontdoor_create
+from safeguarding.demo.steps.indicators import indicators_create
 from safeguarding.demo.steps.journeys import journeys_create
 from safeguarding.demo.steps.people import people_create
 
@@ -21,4 +22,5 @@ STEPS: list[SeedStep] = [
     demo_accounts_create,
     frontdoor_create,
     journeys_create,
+    indicators_create,
 ]

@@ -453,7 +453,13 @@ def _month_save(run: Run, days: list[tuple[date, int]]) -> None:
     for p in planned:
         if p.matched:
             new_children.update((id(c), c) for c in p.family.children if c.record is None)
-    saved_children = bulk_save(Child, [Child(**c.details) for c in new_children.values()])
+    saved_children = bulk_save(
+        Child,
+        [
+            Child(**c.details, locality=shape.locality_of(c.details["postcode"]))
+            for c in new_children.values()
+        ],
+    )
     for child, record in zip(new_children.values(), saved_children, strict=True):
         child.record = record
     ctx.counts["children"] += len(saved_children)

@@ -81,6 +81,7 @@ from safeguarding.children.models import (
 )
 from safeguarding.core.calendar import WorkingCalendar, add_months, current_calendar
 from safeguarding.core.clocks import clock_due_date, clock_due_datetime
+from safeguarding.demo import shape
 from safeguarding.demo.generator import BATCH_SIZE, REFERENCE_DATE, SeedContext, bulk_save
 from safeguarding.demo.names import PLACE_FEATURES, PLACES
 from safeguarding.demo.steps import frontdoor
@@ -978,18 +979,27 @@ def _new_child(run: Run, born: date) -> Child:
     ctx, rng = run.ctx, run.rng
     name = ctx.person_name()
     place = rng.choice(PLACES)
+    # Drawn in the order the demo has always drawn them, so the same seed makes the same children.
+    upn = _upn(run, born)
+    sex = rng.choice((Sex.MALE, Sex.FEMALE))
+    ethnicity = _pick(run, frontdoor.ETHNICITY_WEIGHTS)
+    address = (
+        f"{rng.randint(1, 240)} {rng.choice(PLACE_FEATURES)} {rng.choice(frontdoor.STREETS)}, "
+        f"{place}, Walsall"
+    )
+    postcode = f"WS{rng.randint(1, 10)} {rng.randint(1, 9)}{_letters(run)}"
     return Child(
         la_child_id=run.next_la_child_id(),
-        upn=_upn(run, born),
+        upn=upn,
         first_name=name.first,
         last_name=name.family,
         date_of_birth=born,
-        sex=rng.choice((Sex.MALE, Sex.FEMALE)),
-        ethnicity=_pick(run, frontdoor.ETHNICITY_WEIGHTS),
+        sex=sex,
+        ethnicity=ethnicity,
         disabilities=[Disability.NONE],
-        address=f"{rng.randint(1, 240)} {rng.choice(PLACE_FEATURES)} {rng.choice(frontdoor.STREETS)}, "
-        f"{place}, Walsall",
-        postcode=f"WS{rng.randint(1, 10)} {rng.randint(1, 9)}{_letters(run)}",
+        address=address,
+        postcode=postcode,
+        locality=shape.locality_of(postcode),
         nhs_number=_nhs_number(run),
         first_language="English",
     )
