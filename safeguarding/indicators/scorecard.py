@@ -559,6 +559,7 @@ class BreakdownLine:
     value: IndicatorValue
     shown: Shown
     comparisons: list[Comparison]
+    share: str  # for a count: its share of the total ("" when not a count, hidden when the count is)
 
 
 @dataclass(frozen=True)
@@ -567,6 +568,15 @@ class BreakdownTable:
     label: str
     partition: bool | None  # None: not in the version's definition (an agency's own figure, for example)
     lines: list[BreakdownLine]
+
+    @property
+    def of_counts(self) -> bool:
+        """Rows of counts (no denominators): the table shows each count's share instead of "out of"."""
+        return all(line.value.unit == Unit.COUNT for line in self.lines)
+
+    @property
+    def has_comparators(self) -> bool:
+        return any(line.comparisons for line in self.lines)
 
 
 @dataclass
@@ -621,16 +631,20 @@ def indicator_detail(period: Period, code: str, *, tier: Tier) -> IndicatorDetai
     tables = []
     for name in sorted(grouped, key=lambda n: (order.index(n) if n in order else len(order), n)):
         label, partition = _breakdown_label(name, version)
-        lines = [
-            BreakdownLine(
-                key=value.breakdown_key,
-                label=value.breakdown_label or value.breakdown_key.partition("=")[2],
-                value=value,
-                shown=value_shown(value, suppress=suppress),
-                comparisons=comparisons(comparators.get((code, year_key, value.breakdown_key)), value.unit),
+        lines = []
+        # In the order the computation stored them (the breakdown's own order: age bands youngest first).
+        for value in sorted(grouped[name], key=lambda v: v.pk):
+            shown = value_shown(value, suppress=suppress)
+            lines.append(
+                BreakdownLine(
+                    key=value.breakdown_key,
+                    label=value.breakdown_label or value.breakdown_key.partition("=")[2],
+                    value=value,
+                    shown=shown,
+                    comparisons=comparisons(comparators.get((code, year_key, value.breakdown_key)), value.unit),
+                    share=_share_of(value, shown, total),
+                )
             )
-            for value in sorted(grouped[name], key=lambda v: (v.breakdown_label.lower(), v.breakdown_key))
-        ]
         tables.append(BreakdownTable(name, label, partition, lines))
     total_shown = value_shown(total, suppress=suppress) if total is not None else None
     return IndicatorDetail(
@@ -646,6 +660,16 @@ def indicator_detail(period: Period, code: str, *, tier: Tier) -> IndicatorDetai
         suppressed_tier=suppress,
         themes=[THEMES.get(t, t) for t in version.themes],
     )
+
+
+def _share_of(value: IndicatorValue, shown: Shown, total: IndicatorValue | None) -> str:
+    """A breakdown count as a share of the indicator's total count; not shown when the count is hidden (the
+    share and the total would give it away)."""
+    if value.unit != Unit.COUNT or total is None or not total.numerator or value.numerator is None:
+        return ""
+    if shown.suppressed:
+        return "not shown (small numbers)"
+    return f"{100 * value.numerator / total.numerator:.1f}%"
 
 
 # --- Export rows --------------------------------------------------------------------------------------------

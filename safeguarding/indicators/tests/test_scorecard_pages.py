@@ -214,6 +214,11 @@ def test_the_drill_down_shows_definition_provenance_and_breakdowns(personas: Per
     assert "2024-05-01T08:00:00+00:00" in page and "Census imports" in page
     table = page.split('id="breakdown-level"')[1].split("</table>")[0]
     assert "Level 2" in table and "fewer than 5" in table
+    # Rows keep the order they were stored in (not alphabetical: "=cmd" would sort before "Level 2"), and a
+    # count shows its share of the total (9 of 12), hidden where the count is.
+    assert table.index("Level 2") < table.index("=cmd")
+    assert "75.0%" in table and "Share of the total" in table and "Out of" not in table
+    assert "not shown (small numbers)" in table
     assert "secondary suppression is not applied" in page
     assert "Add commentary" not in page
 
