@@ -635,13 +635,14 @@ def indicator_detail(period: Period, code: str, *, tier: Tier) -> IndicatorDetai
         # In the order the computation stored them (the breakdown's own order: age bands youngest first).
         for value in sorted(grouped[name], key=lambda v: v.pk):
             shown = value_shown(value, suppress=suppress)
+            published = comparators.get((code, year_key, value.breakdown_key))
             lines.append(
                 BreakdownLine(
                     key=value.breakdown_key,
                     label=value.breakdown_label or value.breakdown_key.partition("=")[2],
                     value=value,
                     shown=shown,
-                    comparisons=comparisons(comparators.get((code, year_key, value.breakdown_key)), value.unit),
+                    comparisons=comparisons(published, value.unit),
                     share=_share_of(value, shown, total),
                 )
             )
