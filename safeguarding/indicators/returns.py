@@ -392,7 +392,9 @@ def return_submit(*, agency_return: AgencyReturn, actor: Any) -> AgencyReturn:
 
 def _submitted(agency_return: AgencyReturn) -> AgencyReturn:
     locked = (
-        AgencyReturn.objects.select_for_update()
+        # Lock the return's row only: PostgreSQL refuses FOR UPDATE on the nullable side of the outer join
+        # that reaches submitted_by.
+        AgencyReturn.objects.select_for_update(of=("self",))
         .select_related("agency", "submitted_by")
         .get(pk=agency_return.pk)
     )

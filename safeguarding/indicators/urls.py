@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from safeguarding.indicators.views import comparators, home, registry, returns, scorecard
+from safeguarding.indicators.views import comparators, home, population, registry, returns, scorecard
 
 app_name = "indicators"
 
@@ -12,4 +12,5 @@ urlpatterns = [
     *scorecard.urlpatterns,
     *comparators.urlpatterns,
     *returns.urlpatterns,
+    *population.urlpatterns,
 ]

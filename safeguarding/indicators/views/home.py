@@ -33,6 +33,12 @@ LINKS = (
         "indicator.view",
     ),
     (
+        "indicators:population",
+        "Population",
+        "The number of children aged 0-17 by year that every rate per 10,000 divides by.",
+        "indicator.view",
+    ),
+    (
         "indicators:returns-mine",
         "Your agency's data returns",
         "The quarterly figures your agency submits, with the narrative behind them.",
