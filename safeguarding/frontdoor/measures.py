@@ -25,6 +25,8 @@ from __future__ import annotations
 
 import calendar as _stdlib_calendar
 import re
+from bisect import bisect_left
+from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -37,11 +39,9 @@ from django.db.models import (
     BooleanField,
     Count,
     DateTimeField,
-    Exists,
     F,
     Max,
     Min,
-    OuterRef,
     Q,
     QuerySet,
 )
@@ -51,6 +51,7 @@ from django.utils import timezone
 
 from safeguarding.access.permissions import holds, holds_partnership_wide
 from safeguarding.children.codes import ReferralSource
+from safeguarding.core import runcache
 from safeguarding.core.calendar import add_months, current_calendar
 from safeguarding.core.clocks import clock_due_date
 from safeguarding.frontdoor.models import Concern, Contact, ContactChild, ContactConcern
@@ -311,6 +312,7 @@ def _decided() -> Q:
     return Q(status=Contact.Status.DECIDED, decided_at__isnull=False)
 
 
+@runcache.kept_per_argument
 def contacts(period: Period) -> Measure:
     """Contacts: every contact received in the period, whatever channel it came by and whether it has been
     decided yet. A contact about several children counts once."""
@@ -324,7 +326,7 @@ def contacts_per_10000_children(period: Period) -> Measure:
 
     Without a population figure for that year there is no rate: `missing` says which year is needed.
     """
-    count = received_in(period).count()
+    count = contacts(period).count or 0
     year = period.population_year
     population = population_for_year(year)
     if population is None:
@@ -397,23 +399,81 @@ def repeat_contacts(period: Period) -> Measure:
 
     A child not yet matched to a record cannot be recognised as known, so contacts with no matched child are
     left out of both counts.
+
+    The matched contact-children from 12 months before the period to its end are read in one query and the
+    windows checked in Python (a correlated subquery working out each window's start in SQL took seconds on
+    PostgreSQL). Within an indicators computation run (`core.runcache`) the whole financial year's rows are
+    read once and shared by the year and its quarters.
     """
-    window_starts = [
-        (start_of_day(day + timedelta(days=1)), start_of_day(add_months(day, -REPEAT_CONTACT_MONTHS)))
-        for day in period.days
-    ]
-    matched_child = ContactChild.objects.filter(contact_id=OuterRef("pk"), child__isnull=False)
-    seen_before = ContactChild.objects.filter(
-        contact_id=OuterRef("pk"),
-        child__isnull=False,
-        child__contacts__contact__received_at__lt=OuterRef("received_at"),
-        child__contacts__contact__received_at__gte=step_function(OuterRef("received_at"), window_starts),
-    )
-    totals = received_in(period).aggregate(
-        count=Count("pk", filter=Q(Exists(matched_child)) & Q(Exists(seen_before))),
-        base=Count("pk", filter=Q(Exists(matched_child))),
-    )
-    return Measure.percent(totals["count"], totals["base"])
+    starts_at, ends_before = period.starts_at, period.ends_before
+    year = Period.financial_year(financial_year_of(period.first))
+    if runcache.in_run() and period.last <= year.last:
+        history = runcache.kept(
+            ("repeat-contacts", year.key),
+            lambda: _ContactHistory.read(_repeat_lookback(year), year.ends_before),
+        )
+    else:
+        history = _ContactHistory.read(_repeat_lookback(period), ends_before, children_seen_from=starts_at)
+    london = timezone.get_current_timezone()
+    window_start: dict[date, datetime] = {}
+    repeats = base = 0
+    first = bisect_left(history.received, starts_at)
+    last = bisect_left(history.received, ends_before)
+    for received, children in history.contacts[first:last]:
+        base += 1
+        day = received.astimezone(london).date()
+        if day not in window_start:
+            window_start[day] = start_of_day(add_months(day, -REPEAT_CONTACT_MONTHS))
+        start = window_start[day]
+        # A child seen in [start, received): more of their moments lie before `received` than before `start`.
+        if any(
+            bisect_left(history.seen[child], received) > bisect_left(history.seen[child], start)
+            for child in children
+        ):
+            repeats += 1
+    return Measure.percent(repeats, base)
+
+
+def _repeat_lookback(period: Period) -> datetime:
+    """The earliest moment a contact can make one received in `period` a repeat."""
+    return start_of_day(add_months(period.first, -REPEAT_CONTACT_MONTHS))
+
+
+@dataclass(frozen=True)
+class _ContactHistory:
+    """The contacts with a matched child received in a stretch of time, read in one query: for each child the
+    moments they were in a contact (sorted), and the contacts in the order received with their children."""
+
+    seen: dict[int, list[datetime]]
+    contacts: list[tuple[datetime, list[int]]]
+    received: list[datetime]  # the contacts' moments, for finding a period's contacts by bisection
+
+    @classmethod
+    def read(
+        cls, first: datetime, ends_before: datetime, *, children_seen_from: datetime | None = None
+    ) -> _ContactHistory:
+        """Contacts received in [first, ends_before); with `children_seen_from`, only the children in a
+        contact received from then on (all a period's measure needs, without the run's whole year)."""
+        rows = ContactChild.objects.filter(
+            child__isnull=False, contact__received_at__gte=first, contact__received_at__lt=ends_before
+        )
+        if children_seen_from is not None:
+            rows = rows.filter(
+                child__in=ContactChild.objects.filter(
+                    contact__received_at__gte=children_seen_from, contact__received_at__lt=ends_before
+                ).values("child_id")
+            )
+        seen: dict[int, list[datetime]] = defaultdict(list)
+        children_of: dict[int, tuple[datetime, list[int]]] = {}
+        for contact_id, received, child_id in rows.order_by().values_list(
+            "contact_id", "contact__received_at", "child_id"
+        ):
+            seen[child_id].append(received)
+            children_of.setdefault(contact_id, (received, []))[1].append(child_id)
+        for moments in seen.values():
+            moments.sort()
+        contacts = sorted(children_of.values(), key=lambda item: item[0])
+        return cls(dict(seen), contacts, [received for received, _ in contacts])
 
 
 def feedback_within_one_working_day(period: Period, *, now: datetime | None = None) -> Measure:

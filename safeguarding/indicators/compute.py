@@ -16,9 +16,9 @@ from django.apps import apps
 from django.db import transaction
 from django.utils import timezone
 
+from safeguarding.core import runcache
 from safeguarding.frontdoor.measures import Measure, Period
 from safeguarding.indicators.checks import rounded, run_checks
-from safeguarding.indicators.journey import records_kept_for_one_run
 from safeguarding.indicators.models import (
     ComputationRun,
     Indicator,
@@ -167,7 +167,7 @@ def indicators_compute(*, year: int, actor: Any = None, actor_name: str = "") ->
             )
             computed = [d for d in registry() if d.source == Source.COMPUTED and d.compute is not None]
             run_provenance = _run_provenance(started)
-            with records_kept_for_one_run():
+            with runcache.one_run():
                 values = [
                     value
                     for definition in computed

@@ -13,9 +13,7 @@ The module ends with `JOURNEY_MEASURES` and `JOURNEY_BREAKDOWNS`, which the indi
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
-from contextvars import ContextVar
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date, timedelta
 from typing import Any, NamedTuple
 
@@ -47,9 +45,10 @@ from safeguarding.children.models import (
     MissingEpisode,
     Section47,
 )
+from safeguarding.core import runcache
 from safeguarding.core.calendar import WorkingCalendar, add_months, current_calendar
 from safeguarding.core.clocks import clock_due_date, clock_due_datetime
-from safeguarding.frontdoor.measures import Measure, Period, Row, Unit
+from safeguarding.frontdoor.measures import Measure, Period, PeriodKind, Row, Unit
 from safeguarding.population.selectors import population_for_year
 
 ASSESSMENT_CLOCK = "assessment"
@@ -209,6 +208,7 @@ def referrals_in(period: Period) -> QuerySet[CINReferral]:
     return CINReferral.objects.filter(_in(period, "referral_date"))
 
 
+@runcache.kept_per_argument
 def referrals(period: Period) -> Measure:
     """Referrals: referrals to children's social care received in the period (DfE "Children in need",
     table C1: "number of referrals in the year"). Each CIN episode starts with one referral, so this counts
@@ -218,7 +218,7 @@ def referrals(period: Period) -> Measure:
 
 def referrals_per_10k(period: Period) -> Measure:
     """Referrals per 10,000 children aged 0-17 (DfE C1 "rate of referrals per 10,000 children")."""
-    return per_10000_children(referrals_in(period).count(), period)
+    return per_10000_children(referrals(period).count or 0, period)
 
 
 def re_referrals_12m_pct(period: Period) -> Measure:
@@ -256,6 +256,7 @@ def assessments_completed_in(period: Period) -> QuerySet[Assessment]:
     return Assessment.objects.filter(_in(period, "authorisation_date"))
 
 
+@runcache.kept_per_argument
 def assessments_completed(period: Period) -> Measure:
     """Assessments completed: child and family assessments authorised in the period (DfE C2 "assessments
     completed in the year"; completion is the authorisation date, CIN census AssessmentAuthorisationDate)."""
@@ -264,7 +265,7 @@ def assessments_completed(period: Period) -> Measure:
 
 def assessments_per_10k(period: Period) -> Measure:
     """Assessments completed per 10,000 children aged 0-17 (DfE C2 rate)."""
-    return per_10000_children(assessments_completed_in(period).count(), period)
+    return per_10000_children(assessments_completed(period).count or 0, period)
 
 
 def assessments_within_45wd_pct(period: Period) -> Measure:
@@ -304,6 +305,7 @@ def s47_in(period: Period) -> QuerySet[Section47]:
     return Section47.objects.filter(_in(period, "start_date"))
 
 
+@runcache.kept_per_argument
 def s47(period: Period) -> Measure:
     """Section 47 enquiries: enquiries started in the period (DfE C4 "section 47 enquiries started")."""
     return Measure.number(s47_in(period).count())
@@ -311,7 +313,7 @@ def s47(period: Period) -> Measure:
 
 def s47_per_10k(period: Period) -> Measure:
     """Section 47 enquiries started per 10,000 children aged 0-17 (DfE C4 rate)."""
-    return per_10000_children(s47_in(period).count(), period)
+    return per_10000_children(s47(period).count or 0, period)
 
 
 def s47_to_icpc_pct(period: Period) -> Measure:
@@ -327,6 +329,7 @@ def icpcs_in(period: Period) -> QuerySet[Section47]:
     return Section47.objects.filter(_in(period, "icpc_date"))
 
 
+@runcache.kept_per_argument
 def icpc(period: Period) -> Measure:
     """Initial child protection conferences held in the period (DfE C4 "ICPCs"), one per enquiry."""
     return Measure.number(icpcs_in(period).count())
@@ -334,7 +337,7 @@ def icpc(period: Period) -> Measure:
 
 def icpc_per_10k(period: Period) -> Measure:
     """ICPCs held per 10,000 children aged 0-17 (DfE C4 rate)."""
-    return per_10000_children(icpcs_in(period).count(), period)
+    return per_10000_children(icpc(period).count or 0, period)
 
 
 def icpc_within_15wd_pct(period: Period) -> Measure:
@@ -377,6 +380,7 @@ def plans_ended_in(period: Period) -> QuerySet[ChildProtectionPlan]:
     return ChildProtectionPlan.objects.filter(_in(period, "end_date"))
 
 
+@runcache.kept_per_argument
 def cpp_started(period: Period) -> Measure:
     """Child protection plans started in the period (DfE D1 "children who became the subject of a plan");
     a child with two plans starting in the period counts twice, as DfE counts plans starting."""
@@ -385,7 +389,7 @@ def cpp_started(period: Period) -> Measure:
 
 def cpp_started_per_10k(period: Period) -> Measure:
     """Plans started per 10,000 children aged 0-17 (DfE D1 rate)."""
-    return per_10000_children(plans_started_in(period).count(), period)
+    return per_10000_children(cpp_started(period).count or 0, period)
 
 
 def _children_on_plans_at_end(period: Period) -> int:
@@ -393,6 +397,7 @@ def _children_on_plans_at_end(period: Period) -> int:
     return counted
 
 
+@runcache.kept_per_argument
 def cpp_at_end(period: Period) -> Measure:
     """Children on a child protection plan at the period's last day (DfE D1 "at 31 March", a snapshot):
     children, not plans, so a child with overlapping plans counts once. A plan ending on the last day is not
@@ -402,7 +407,7 @@ def cpp_at_end(period: Period) -> Measure:
 
 def cpp_at_end_per_10k(period: Period) -> Measure:
     """Children on a plan at the period's end per 10,000 children aged 0-17 (DfE D1 rate)."""
-    return per_10000_children(_children_on_plans_at_end(period), period)
+    return per_10000_children(cpp_at_end(period).count or 0, period)
 
 
 def cpp_second_or_subsequent_pct(period: Period) -> Measure:
@@ -533,6 +538,7 @@ def _children_looked_after_at_end(period: Period) -> int:
     return counted
 
 
+@runcache.kept_per_argument
 def cla_at_end(period: Period) -> Measure:
     """Children looked after at the period's last day (DfE "Children looked after in England", at 31 March,
     a snapshot; children, not periods of care)."""
@@ -541,7 +547,7 @@ def cla_at_end(period: Period) -> Measure:
 
 def cla_at_end_per_10k(period: Period) -> Measure:
     """Children looked after at the period's end per 10,000 children aged 0-17 (DfE SSDA903 rate)."""
-    return per_10000_children(_children_looked_after_at_end(period), period)
+    return per_10000_children(cla_at_end(period).count or 0, period)
 
 
 def cla_entering_after_cpp_pct(period: Period) -> Measure:
@@ -704,7 +710,7 @@ def exploitation_screenings_by_risk(period: Period) -> list[Row]:
 # is in exactly one row, so the rows add up to the total (the engine checks it at every computation). One
 # query per indicator and period fetches, for every counted record, the child's characteristics and the date
 # their age is taken at; the four (five) breakdowns split that list in Python. A computation run keeps the
-# list (see `records_kept_for_one_run`), so it is read once per indicator and period, not once per breakdown.
+# list (`core.runcache`), so it is read once per indicator and period, not once per breakdown.
 
 # DfE "Children in need" age groups (tables A1, B1...), plus a row for children with no birth date recorded.
 AGE_BANDS: tuple[tuple[str, str], ...] = (
@@ -837,29 +843,36 @@ _COUNTED: dict[str, Callable[[Period], list[Counted]]] = {
     ),
 }
 
-_kept: ContextVar[dict[tuple[str, Period], list[Counted]] | None] = ContextVar("journey_kept", default=None)
 
-
-@contextmanager
-def records_kept_for_one_run() -> Iterator[None]:
-    """Within one computation (`indicators_compute`, one transaction), each indicator's records for a
-    period are read once and shared by its four or five breakdowns; outside it every call reads afresh."""
-    token = _kept.set({})
-    try:
-        yield
-    finally:
-        _kept.reset(token)
+# Counts of events dated in the period (each record's age taken on its own date): a year's records are its
+# four quarters' records. Snapshots at the period's last day: a year's records are its fourth quarter's.
+# (missing_children counts each child once per period, so it is read for the year itself.)
+_EVENT_COUNTS = frozenset(
+    {
+        "referrals",
+        "assessments_completed",
+        "s47",
+        "icpc",
+        "cpp_started",
+        "cpp_ended",
+        "eh_requests",
+        "missing_episodes",
+        "exploitation_screenings",
+    }
+)
+_SNAPSHOT_COUNTS = frozenset({"cpp_at_end", "cla_at_end", "eh_open_at_end"})
 
 
 def counted_records(code: str, period: Period) -> list[Counted]:
-    """The records indicator `code` counts in `period` (read once per computation run)."""
-    kept = _kept.get()
-    if kept is None:
-        return _COUNTED[code](period)
-    key = (code, period)
-    if key not in kept:
-        kept[key] = _COUNTED[code](period)
-    return kept[key]
+    """The records indicator `code` counts in `period`. Within a computation run each is read once, and a
+    financial year's are put together from its quarters' (the run computes both), not read again."""
+    if runcache.in_run() and period.kind == PeriodKind.FINANCIAL_YEAR:
+        year = period.first.year
+        if code in _EVENT_COUNTS:
+            return [r for n in range(1, 5) for r in counted_records(code, Period.quarter(year, n))]
+        if code in _SNAPSHOT_COUNTS:
+            return counted_records(code, Period.quarter(year, 4))
+    return runcache.kept(("journey-counted", code, period), lambda: _COUNTED[code](period))
 
 
 def _rows(counts: Counter[str], lines: Iterable[tuple[str, str]]) -> list[Row]:

@@ -15,6 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from safeguarding.accounts.models import Agency
 from safeguarding.children.codes import ReferralSource
 from safeguarding.children.models import Child
+from safeguarding.core import runcache
 from safeguarding.core.calendar import local_closure_days_forget
 from safeguarding.core.models import LocalClosureDay
 from safeguarding.core.testing import make_agency, make_user
@@ -316,7 +317,9 @@ def test_nfa_by_source_agency_and_contacts_by_source() -> None:
 
 
 @pytest.mark.django_db
-def test_repeat_contacts_are_those_with_a_child_in_another_contact_in_the_12_months_before() -> None:
+def test_repeat_contacts_are_those_with_a_child_in_another_contact_in_the_12_months_before(
+    django_assert_num_queries: Any,
+) -> None:
     known, once_long_ago, edge, just_outside, new = (a_child() for _ in range(5))
     contact("2022-01-20 10:00", children=(known,))
     contact("2022-12-01 10:00", children=(known,))  # 10 months later: a repeat
@@ -335,6 +338,14 @@ def test_repeat_contacts_are_those_with_a_child_in_another_contact_in_the_12_mon
     # In 2022-23: the December, June, two January and May contacts have matched children; repeats are the
     # December one, the 15 January one (edge) and the May one (known was in January 2022).
     assert (result.count, result.base) == (3, 5)
+    # Within an indicators run the year's rows are read once and shared by its quarters: same answers.
+    quarters = [Period.quarter(2022, n) for n in range(1, 5)]
+    alone = [measures.repeat_contacts(q) for q in quarters]
+    with runcache.one_run(), django_assert_num_queries(1):
+        assert measures.repeat_contacts(FY_2022) == result
+        assert [measures.repeat_contacts(q) for q in quarters] == alone
+    # Q1: May (repeat) and June (not); Q3: December (repeat); Q4: the two January contacts (one repeat).
+    assert [(m.count, m.base) for m in alone] == [(1, 2), (0, 0), (1, 1), (1, 2)]
 
 
 @pytest.mark.django_db

@@ -12,6 +12,7 @@ import pytest
 from safeguarding.children.codes import CategoryOfAbuse
 from safeguarding.children.models import Child, ChildProtectionPlan, CINReferral
 from safeguarding.children.tests.support import make_child
+from safeguarding.core import runcache
 from safeguarding.frontdoor.measures import Period
 from safeguarding.indicators import journey
 from safeguarding.indicators.compute import indicators_compute
@@ -31,6 +32,18 @@ def counts(code: str, name: str, period: Period = YEAR) -> dict[str, int]:
 
 def refer(child: Child, day: date, source: str = "2A") -> CINReferral:
     return CINReferral.objects.create(child=child, referral_date=day, source=source)
+
+
+def plan(child: Child, start: date, end: date | None = None) -> None:
+    """A child protection plan (neglect) on a new episode referred the day it starts."""
+    episode = refer(child, start)
+    ChildProtectionPlan.objects.create(
+        episode=episode,
+        start_date=start,
+        end_date=end,
+        initial_category=CategoryOfAbuse.NEGLECT,
+        latest_category=CategoryOfAbuse.NEGLECT,
+    )
 
 
 def children() -> dict[str, Child]:
@@ -102,16 +115,6 @@ def test_referrals_by_age_at_the_referral_date_sex_ethnicity_locality_and_source
 def test_snapshots_count_each_child_once_aged_on_the_last_day() -> None:
     kids = children()
 
-    def plan(child: Child, start: date, end: date | None = None) -> None:
-        episode = refer(child, start)
-        ChildProtectionPlan.objects.create(
-            episode=episode,
-            start_date=start,
-            end_date=end,
-            initial_category=CategoryOfAbuse.NEGLECT,
-            latest_category=CategoryOfAbuse.NEGLECT,
-        )
-
     plan(kids["ann"], date(2023, 4, 20))
     plan(kids["ann"], date(2023, 11, 1))  # a second open plan: Ann still counts once
     plan(kids["old"], date(2024, 1, 5))  # 18 on 31 March 2024 (born 31 March 2006): 16 and over
@@ -145,11 +148,28 @@ def test_within_one_run_the_records_are_read_once_for_every_breakdown(
 ) -> None:
     kids = children()
     refer(kids["ann"], date(2023, 6, 1))
-    with journey.records_kept_for_one_run():
+    with runcache.one_run():
         counts("referrals", "sex")
         with django_assert_num_queries(0):
             assert counts("referrals", "age_band")["10_to_15"] == 1
             assert sum(counts("referrals", "locality").values()) == 1
+
+
+def test_in_a_run_a_years_records_are_its_quarters_and_give_the_same_rows() -> None:
+    kids = children()
+    refer(kids["ann"], date(2023, 5, 9))  # Q1, aged 9
+    refer(kids["baby"], date(2023, 6, 1))  # Q1, pre-birth
+    refer(kids["ann"], date(2024, 3, 31))  # Q4, aged 10
+    plan(kids["old"], date(2023, 9, 1))  # open at the end of the year (Q4's last day), 18 by then
+    outside = {name: counts("referrals", name) for name in ("age_band", "sex", "locality", "source")}
+    plans_outside = counts("cpp_at_end", "age_band")
+    with runcache.one_run():
+        for n in range(1, 5):  # the run computes the quarters as well as the year
+            counts("referrals", "sex", Period.quarter(2023, n))
+        assert {name: counts("referrals", name) for name in outside} == outside
+        assert counts("cpp_at_end", "age_band") == plans_outside
+    assert outside["age_band"]["5_to_9"] == 1 and outside["age_band"]["10_to_15"] == 1
+    assert outside["age_band"]["unborn"] == 1 and plans_outside["16_and_over"] == 1
 
 
 def test_age_bands_across_birthdays() -> None:
