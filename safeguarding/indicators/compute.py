@@ -102,11 +102,7 @@ def _value(
     return IndicatorValue(
         run=run,
         version=version,
-        period_key=period.key,
-        period_kind=period.kind.value,
-        period_label=period.label,
-        period_start=period.first,
-        period_end=period.last,
+        **IndicatorValue.period_fields(period),
         breakdown={name: key} if name else {},
         breakdown_key=f"{name}={key}" if name else "",
         breakdown_label=label,

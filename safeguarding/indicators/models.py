@@ -5,11 +5,16 @@ Pages and reports read `IndicatorValue` rows only; nothing computes a figure on 
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from django.conf import settings
 from django.db import models
 from simple_history.models import HistoricalRecords
 
 from safeguarding.indicators.registry import PeriodType, Polarity, Source, Unit
+
+if TYPE_CHECKING:
+    from safeguarding.frontdoor.measures import Period
 
 
 class Indicator(models.Model):
@@ -140,6 +145,18 @@ class IndicatorValue(models.Model):
 
     def __str__(self) -> str:
         return f"{self.version} {self.period_key} {self.breakdown_key or 'total'}: {self.value}"
+
+    @staticmethod
+    def period_fields(period: Period) -> dict[str, Any]:
+        """The fields naming a value's period, from a frontdoor.measures.Period (one place: the period
+        label check compares them with the key)."""
+        return {
+            "period_key": period.key,
+            "period_kind": period.kind.value,
+            "period_label": period.label,
+            "period_start": period.first,
+            "period_end": period.last,
+        }
 
 
 class PeriodSignOff(models.Model):

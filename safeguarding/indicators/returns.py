@@ -494,11 +494,7 @@ def _value_row(
     return IndicatorValue(
         agency_return=agency_return,
         version=version,
-        period_key=period.key,
-        period_kind=period.kind.value,
-        period_label=period.label,
-        period_start=period.first,
-        period_end=period.last,
+        **IndicatorValue.period_fields(period),
         breakdown={"agency": agency.code} if agency else {},
         breakdown_key=f"agency={agency.code}" if agency else "",
         breakdown_label=agency.name if agency else "",
