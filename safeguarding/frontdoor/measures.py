@@ -410,7 +410,9 @@ def repeat_contacts(period: Period) -> Measure:
     if runcache.in_run() and period.last <= year.last:
         history = runcache.kept(
             ("repeat-contacts", year.key),
-            lambda: _ContactHistory.read(_repeat_lookback(year), year.ends_before),
+            lambda: _ContactHistory.read(
+                _repeat_lookback(year), year.ends_before, children_seen_from=year.starts_at
+            ),
         )
     else:
         history = _ContactHistory.read(_repeat_lookback(period), ends_before, children_seen_from=starts_at)

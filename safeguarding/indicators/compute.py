@@ -17,7 +17,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from safeguarding.core import runcache
-from safeguarding.frontdoor.measures import Measure, Period
+from safeguarding.frontdoor.measures import Measure, Period, Row
+from safeguarding.frontdoor.measures import Unit as MeasureUnit
 from safeguarding.indicators.checks import rounded, run_checks
 from safeguarding.indicators.models import (
     ComputationRun,
@@ -26,7 +27,14 @@ from safeguarding.indicators.models import (
     IndicatorVersion,
     PeriodSignOff,
 )
-from safeguarding.indicators.registry import IndicatorDefinition, Source, Unit, registry
+from safeguarding.indicators.registry import (
+    Breakdown,
+    IndicatorDefinition,
+    Source,
+    Unit,
+    YearFrom,
+    registry,
+)
 from safeguarding.population.selectors import population_for_year
 
 # frontdoor.measures.Unit values -> the registry's units.
@@ -116,23 +124,101 @@ def _value(
     )
 
 
+@dataclass(frozen=True)
+class Figures:
+    """What one indicator's functions give for one period: the total and each breakdown's rows."""
+
+    total: Measure
+    breakdowns: list[tuple[Breakdown, list[Row]]]
+
+
+def figures_for(definition: IndicatorDefinition, period: Period) -> Figures:
+    """The indicator's functions run for the period (the year too, when it cannot come from quarters)."""
+    assert definition.compute is not None
+    return Figures(
+        definition.compute(period),
+        [(b, b.compute(period)) for b in definition.breakdowns if b.compute is not None],
+    )
+
+
+def year_figures(definition: IndicatorDefinition, year: Period, quarters: list[Figures]) -> Figures:
+    """The year's figures from its four quarters' where the definition allows (`YearFrom`): the fourth
+    quarter's for a snapshot; sums for counts of items dated in the period. A breakdown is added up only when
+    every quarter lists the same rows in the same order (fixed code lists); rows that vary (localities,
+    agencies, largest first) are computed for the year itself, as is everything when the year cannot be
+    derived."""
+    if definition.year_from == YearFrom.FOURTH_QUARTER:
+        return quarters[-1]
+    if definition.year_from != YearFrom.QUARTERS:
+        return figures_for(definition, year)
+    breakdowns = []
+    for index, (breakdown, rows) in enumerate(quarters[0].breakdowns):
+        each = [quarter.breakdowns[index][1] for quarter in quarters]
+        keys = [row.key for row in rows]
+        if all([row.key for row in other] == keys for other in each) and breakdown.compute is not None:
+            summed = [
+                Row(row.key, row.label, summed_measure([other[i].measure for other in each]))
+                for i, row in enumerate(rows)
+            ]
+        else:
+            assert breakdown.compute is not None
+            summed = breakdown.compute(year)
+        breakdowns.append((breakdown, summed))
+    return Figures(summed_measure([quarter.total for quarter in quarters]), breakdowns)
+
+
+def summed_measure(measures: list[Measure]) -> Measure:
+    """Quarters' measures added up: counts add; a percentage is the summed numerators over the summed
+    denominators; a rate per 10,000 divides the summed count by the population the quarters share (one
+    financial year, one mid-year estimate)."""
+    count = sum(m.count or 0 for m in measures)
+    unit = measures[0].unit
+    if unit == MeasureUnit.PERCENT:
+        return Measure.percent(count, sum(m.base or 0 for m in measures))
+    if unit == MeasureUnit.PER_10000:
+        last = measures[-1]
+        if not last.base:
+            return Measure(count, last.base, None, unit, last.missing)
+        return Measure(count, last.base, count * 10_000 / last.base, unit)
+    return Measure.number(count)
+
+
 def _values_for(
     run: ComputationRun,
-    definition: IndicatorDefinition,
     version: IndicatorVersion,
     period: Period,
-    run_provenance: dict[str, Any],
+    figures: Figures,
+    provenance: dict[str, Any],
 ) -> list[IndicatorValue]:
-    assert definition.compute is not None
-    provenance = _provenance(run_provenance, period, definition)
-    found = [_value(run, version, period, definition.compute(period), provenance)]
-    for breakdown in definition.breakdowns:
-        if breakdown.compute is None:
-            continue
-        for row in breakdown.compute(period):
+    found = [_value(run, version, period, figures.total, provenance)]
+    for breakdown, rows in figures.breakdowns:
+        for row in rows:
             found.append(
                 _value(run, version, period, row.measure, provenance, (breakdown.name, row.key, row.label))
             )
+    return found
+
+
+def _values_of_year(
+    run: ComputationRun,
+    definition: IndicatorDefinition,
+    version: IndicatorVersion,
+    periods: list[Period],
+    run_provenance: dict[str, Any],
+) -> list[IndicatorValue]:
+    """The values of one indicator for the year and its quarters: the quarters computed, the year from
+    them where it can be (`year_figures`)."""
+    year, quarters = periods[0], periods[1:]
+    by_quarter = [figures_for(definition, quarter) for quarter in quarters]
+    found = _values_for(
+        run,
+        version,
+        year,
+        year_figures(definition, year, by_quarter),
+        _provenance(run_provenance, year, definition),
+    )
+    for quarter, figures in zip(quarters, by_quarter, strict=True):
+        found += _values_for(run, version, quarter, figures, _provenance(run_provenance, quarter, definition))
     return found
 
 
@@ -167,9 +253,8 @@ def indicators_compute(*, year: int, actor: Any = None, actor_name: str = "") ->
                 values = [
                     value
                     for definition in computed
-                    for period in periods
-                    for value in _values_for(
-                        run, definition, versions[definition.code], period, run_provenance
+                    for value in _values_of_year(
+                        run, definition, versions[definition.code], periods, run_provenance
                     )
                 ]
             signed_off = set(

@@ -44,6 +44,15 @@ class Polarity(models.TextChoices):
     NEUTRAL = "neutral", "Neither higher nor lower is better"
 
 
+class YearFrom(models.TextChoices):
+    """How a computation gets a financial year's figure once it has the four quarters' (an optimisation that
+    never changes a figure: a test compares every derived year with the year computed directly)."""
+
+    QUARTERS = "quarters", "Added up from the four quarters (each counted item falls in one quarter)"
+    FOURTH_QUARTER = "fourth_quarter", "The fourth quarter's (a snapshot on the same last day)"
+    DIRECT = "direct", "Computed for the year itself (the same item can count in several quarters)"
+
+
 class Source(models.TextChoices):
     COMPUTED = "computed", "Computed from platform data"
     AGENCY_RETURN = "agency_return", "Agency data return"
@@ -100,6 +109,8 @@ class IndicatorDefinition:
     rate_of: str = ""
     # For an agency return: the accounts.Agency kinds whose agencies submit it each quarter.
     owner_agency_kinds: tuple[str, ...] = ()
+    # Not part of the stored definition: how the year is obtained, never what it means.
+    year_from: str = YearFrom.QUARTERS
 
     @property
     def function(self) -> str:
@@ -555,6 +566,19 @@ def _journey_metadata(code: str, unit: str, function: Compute) -> JourneyMetadat
     )
 
 
+# Journey counts where one item can count in several quarters of a year (a child missing in two quarters
+# is one child missing in the year), so the year is computed for itself.
+_COUNTED_ONCE_PER_PERIOD = frozenset({"missing_children"})
+
+
+def _year_from(code: str, period_type: str) -> str:
+    if period_type == PeriodType.SNAPSHOT:
+        return YearFrom.FOURTH_QUARTER
+    if code in _COUNTED_ONCE_PER_PERIOD:
+        return YearFrom.DIRECT
+    return YearFrom.QUARTERS
+
+
 def _journey_definitions() -> list[IndicatorDefinition]:
     try:
         journey = importlib.import_module("safeguarding.indicators.journey")
@@ -576,6 +600,7 @@ def _journey_definitions() -> list[IndicatorDefinition]:
                 denominator=meta.denominator,
                 unit=unit,
                 period_type=meta.period_type,
+                year_from=_year_from(code, meta.period_type),
                 polarity=meta.polarity,
                 target=meta.target,
                 tolerance=meta.tolerance,

@@ -37,6 +37,12 @@ from safeguarding.core.clocks import clock_due_date, clock_due_datetime
 from safeguarding.demo.services import SeedSummary, demo_partnership_seed
 from safeguarding.demo.steps import frontdoor
 from safeguarding.demo.steps import journeys as step
+from safeguarding.frontdoor.measures import Period
+from safeguarding.indicators.checks import rounded
+from safeguarding.indicators.compute import figures_for
+from safeguarding.indicators.models import IndicatorValue
+from safeguarding.indicators.registry import Source, YearFrom, registry
+from safeguarding.indicators.selectors import latest_run
 
 pytestmark = pytest.mark.django_db
 
@@ -377,3 +383,32 @@ def test_school_age_children_known_to_social_care_have_unique_upns(seeded: Seede
     assert upns and len(upns) == len(set(upns))
     assert all(len(upn) == 13 and upn[1:4] == "335" for upn in upns)
     assert not Child.objects.filter(upn__gt="", date_of_birth__gt=date(2018, 8, 31)).exists()
+
+
+def test_every_year_figure_the_seed_derived_from_quarters_is_the_year_computed_directly(
+    seeded: Seeded,
+) -> None:
+    # The seed's last step computed 2022-23, adding up quarters where the registry allows (YearFrom); each
+    # indicator's functions run for the whole year must give the same total and the same breakdown rows.
+    run = latest_run("2022-23")
+    assert run is not None
+    stored = {
+        (v.version.indicator.code, v.breakdown_key): (v.numerator, v.denominator, v.value)
+        for v in IndicatorValue.objects.filter(run=run, period_key="2022-23").select_related(
+            "version__indicator"
+        )
+    }
+    year = Period.financial_year(2022)
+    derived = [d for d in registry() if d.source == Source.COMPUTED and d.year_from != YearFrom.DIRECT]
+    assert len(derived) > 40
+    for definition in derived:
+        figures = figures_for(definition, year)
+        total = figures.total
+        assert stored[(definition.code, "")] == (total.count, total.base, rounded(total.value)), (
+            definition.code
+        )
+        for breakdown, rows in figures.breakdowns:
+            for row in rows:
+                key = (definition.code, f"{breakdown.name}={row.key}")
+                measure = row.measure
+                assert stored[key] == (measure.count, measure.base, rounded(measure.value)), key

@@ -92,3 +92,21 @@ def test_an_error_keeps_nothing_but_a_failed_run(monkeypatch: pytest.MonkeyPatch
     assert not IndicatorValue.objects.exists()
     failed = ComputationRun.objects.get()
     assert failed.status == ComputationRun.Status.FAILED and "deliberate failure" in failed.error
+
+
+def test_quarters_add_up_to_the_year_by_their_unit() -> None:
+    from safeguarding.frontdoor.measures import Measure, Unit
+    from safeguarding.indicators.compute import summed_measure
+
+    # Counts add; percentages are summed numerators over summed denominators, not an average of percentages.
+    assert summed_measure([Measure.number(n) for n in (1, 2, 3, 4)]) == Measure.number(10)
+    percent = summed_measure([Measure.percent(1, 2), Measure.percent(9, 10), Measure.percent(0, 0)])
+    assert (percent.count, percent.base, percent.value) == (10, 12, 100 * 10 / 12)
+    assert summed_measure([Measure.percent(0, 0)] * 4).missing == "Nothing to count in this period"
+    # A rate divides the year's count by the one population the quarters share.
+    rates = [Measure(n, 50_000, n * 10_000 / 50_000, Unit.PER_10000) for n in (10, 20, 30, 40)]
+    assert summed_measure(rates) == Measure(100, 50_000, 20.0, Unit.PER_10000)
+    missing = Measure(5, None, None, Unit.PER_10000, "No population figure for 2022")
+    assert summed_measure([missing] * 4) == Measure(
+        20, None, None, Unit.PER_10000, "No population figure for 2022"
+    )
