@@ -19,15 +19,18 @@ from __future__ import annotations
 import json
 import os
 import resource
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
-from benchmarks import PROJECT_DIR, django_setup_with_fresh_database, result, run_child
+from benchmarks import (
+    django_setup_with_fresh_database,
+    fresh_postgresql_database,
+    result,
+    run_child,
+)
 
 SIZES = (10_000, 100_000)
 ERROR_RATE = 0.02
@@ -78,44 +81,8 @@ def _lines(engine: str, size: int, measured: dict[str, Any]) -> list[str]:
 
 def _on_fresh_postgresql(server: str, path: Path) -> dict[str, Any]:
     """Run the import in a child process on a database created for it on the server, then dropped."""
-    import psycopg
-
-    name = f"safeguarding_bench_census_{os.getpid()}"
-    with psycopg.connect(_with_database(server, "postgres"), autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    try:
-        url = _with_database(server, name)
-        with tempfile.TemporaryDirectory(prefix="safeguarding-bench-") as var_dir:
-            env = {**os.environ, **CHILD_ENV}
-            env.update(
-                {
-                    "DATABASE_URL": url,
-                    "SAFEGUARDING_MODE": "development",
-                    "SAFEGUARDING_VAR_DIR": var_dir,
-                    "DJANGO_SETTINGS_MODULE": "config.settings",
-                    "SAFEGUARDING_LOG_LEVEL": "WARNING",
-                }
-            )
-            completed = subprocess.run(
-                [sys.executable, "-m", MODULE, "--import", str(path)],
-                cwd=PROJECT_DIR,
-                env=env,
-                capture_output=True,
-                text=True,
-                check=False,
-            )
-        if completed.returncode != 0:
-            raise RuntimeError(f"census import on PostgreSQL failed:\n{completed.stderr.strip()}")
-        loaded: dict[str, Any] = json.loads(completed.stdout.strip().splitlines()[-1])
-        return loaded
-    finally:
-        with psycopg.connect(_with_database(server, "postgres"), autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
-def _with_database(url: str, name: str) -> str:
-    """The same server URL naming another database."""
-    return urlsplit(url)._replace(path=f"/{name}").geturl()
+    with fresh_postgresql_database(server, "safeguarding_bench_census") as url:
+        return run_child(MODULE, "--import", str(path), env=CHILD_ENV, database_url=url)
 
 
 def _generate(size: int, path: Path) -> None:

@@ -32,17 +32,18 @@ from __future__ import annotations
 import json
 import os
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
-from itertools import count
 from typing import Any
 from urllib.parse import urlsplit
 
-from benchmarks import PROJECT_DIR, django_setup_with_fresh_database, result, run_child
+from benchmarks import (
+    django_setup_with_fresh_database,
+    fresh_postgresql_database,
+    result,
+    run_child,
+    with_database,
+)
 
 MODULE = "benchmarks.bench_indicators"
 YEAR = 2022  # the financial year 2022-23: the demo's last whole year
@@ -63,8 +64,6 @@ CHILD_ENV = {
 }
 # URL names the scorecard page for one period may have (the first that resolves is measured).
 SCORECARD_URL_NAMES = ("indicators:scorecard-period", "indicators:scorecard_period", "indicators:scorecard")
-
-_databases = count(1)
 
 
 def run() -> list[str]:
@@ -157,60 +156,15 @@ def _postgresql_server() -> str | None:
 
     url = _server_url()
     try:
-        with psycopg.connect(_with_database(url, "postgres"), connect_timeout=3):
+        with psycopg.connect(with_database(url, "postgres"), connect_timeout=3):
             return url
     except psycopg.Error:
         return None
 
 
 def _run_child_on_postgresql(server: str, *args: str) -> dict[str, Any]:
-    with (
-        _fresh_postgresql_database(server) as url,
-        tempfile.TemporaryDirectory(prefix="safeguarding-bench-") as var_dir,
-    ):
-        env = {**os.environ, **CHILD_ENV}
-        env.update(
-            {
-                "DATABASE_URL": url,
-                "SAFEGUARDING_MODE": "development",
-                "SAFEGUARDING_VAR_DIR": var_dir,
-                "DJANGO_SETTINGS_MODULE": "config.settings",
-                "SAFEGUARDING_LOG_LEVEL": "WARNING",
-            }
-        )
-        completed = subprocess.run(
-            [sys.executable, "-m", MODULE, *args],
-            cwd=PROJECT_DIR,
-            env=env,
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-    if completed.returncode != 0:
-        raise RuntimeError(f"{MODULE} {' '.join(args)} on PostgreSQL failed:\n{completed.stderr.strip()}")
-    loaded: dict[str, Any] = json.loads(completed.stdout.strip().splitlines()[-1])
-    return loaded
-
-
-@contextmanager
-def _fresh_postgresql_database(server: str) -> Iterator[str]:
-    """A database created on the server for one child, dropped afterwards whatever happened."""
-    import psycopg
-
-    name = f"safeguarding_bench_indicators_{os.getpid()}_{next(_databases)}"
-    admin_url = _with_database(server, "postgres")
-    with psycopg.connect(admin_url, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield _with_database(server, name)
-    finally:
-        with psycopg.connect(admin_url, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
-def _with_database(url: str, name: str) -> str:
-    """The same server URL naming another database."""
-    return urlsplit(url)._replace(path=f"/{name}").geturl()
+    with fresh_postgresql_database(server, "safeguarding_bench_indicators") as url:
+        return run_child(MODULE, *args, env=CHILD_ENV, database_url=url)
 
 
 def _safe(url: str) -> str:
