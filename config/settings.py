@@ -83,6 +83,8 @@ INSTALLED_APPS = [
     "safeguarding.census",
     "safeguarding.indicators",
     "safeguarding.demo",
+    "safeguarding.reviews",
+    "safeguarding.actions",
 ]
 
 MIDDLEWARE = [

@@ -12,6 +12,8 @@ urlpatterns = [
     path("children/", include("safeguarding.children.urls")),
     path("census/", include("safeguarding.census.urls")),
     path("indicators/", include("safeguarding.indicators.urls")),
+    path("reviews/", include("safeguarding.reviews.urls")),
+    path("actions/", include("safeguarding.actions.urls")),
     path("api/v1/", include("safeguarding.api.urls")),
     path("api-tokens/", include("safeguarding.api.page_urls")),
 ]

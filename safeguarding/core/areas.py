@@ -69,6 +69,7 @@ AREAS: tuple[Area, ...] = (
         "homicide reviews, with their clocks and recommendations.",
         ("Referrals for consideration and their deadlines", "Reviews in progress and publication"),
         permission="review.view",
+        url_name="reviews:summary",
     ),
     Area(
         "actions",
@@ -77,6 +78,7 @@ AREAS: tuple[Area, ...] = (
         "updates and evidence of impact, so drift or delay is easy to see.",
         ("Actions by owner agency and due date", "Evidence of implementation"),
         permission="action.view",
+        url_name="actions:home",
     ),
     Area(
         "self-assessment",

@@ -48,9 +48,21 @@ def test_two_factor_sign_in_reaches_home_with_roles(page: Page) -> None:
 def test_area_landing_pages_say_what_they_are_for(page: Page) -> None:
     user = make_user("business_unit_officer", email="officer@example.org")
     sign_in_through_the_page(page, user.email)
-    page.get_by_role("navigation", name="Areas").get_by_role("link", name="Case reviews", exact=True).click()
+    page.get_by_role("navigation", name="Areas").get_by_role("link", name="Audits", exact=True).click()
+    expect(page.get_by_role("heading", name="Audits", level=1)).to_be_visible()
+    expect(page.get_by_text("Multi-agency case file audits")).to_be_visible()
+    assert_accessible(page)
+
+
+def test_the_case_reviews_and_actions_areas_open_on_their_own_pages(page: Page) -> None:
+    user = make_user("business_unit_officer", email="officer@example.org")
+    sign_in_through_the_page(page, user.email)
+    areas = page.get_by_role("navigation", name="Areas")
+    areas.get_by_role("link", name="Case reviews", exact=True).click()
     expect(page.get_by_role("heading", name="Case reviews", level=1)).to_be_visible()
-    expect(page.get_by_text("Rapid reviews, local child safeguarding practice reviews")).to_be_visible()
+    assert_accessible(page)
+    areas.get_by_role("link", name="Actions", exact=True).click()
+    expect(page.get_by_role("heading", name="Action tracker", level=1)).to_be_visible()
     assert_accessible(page)
 
 

@@ -1,0 +1,170 @@
+"""Reads of the action tracker, always with the person asking: an agency sees only its own actions, the
+business unit (and anyone else holding action.view across the partnership) sees them all.
+
+Drift (issue 6, section 4: "drift or delay can be seen easily"):
+- overdue: the due date has passed, the action is not closed and its status is not started or in progress;
+- stale: the action is open, its status is not started or in progress, and nothing has been written on it
+  (an update, or its creation when it has none) for settings.ACTIONS_STALE_DAYS days (default 30).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db.models import (
+    BooleanField,
+    Case,
+    Exists,
+    ExpressionWrapper,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from safeguarding.access.permissions import get_for_user, visible_to
+from safeguarding.actions.models import Action, ActionEvidence
+from safeguarding.frontdoor.measures import Period, financial_year_of
+
+VIEW = "action.view"
+UPDATE = "action.update"
+DEFAULT_STALE_DAYS = 30
+OPEN_STATUSES = (Action.Status.NOT_STARTED, Action.Status.IN_PROGRESS)
+
+
+def stale_days() -> int:
+    return int(getattr(settings, "ACTIONS_STALE_DAYS", DEFAULT_STALE_DAYS))
+
+
+def actions_visible_to(user: Any) -> QuerySet[Action]:
+    return visible_to(user, Action.objects.select_related("owner_agency", "owner_person"), VIEW)
+
+
+def action_get_for_user(user: Any, pk: Any, *, for_write: bool = False) -> Action:
+    """One action: 404 outside the person's agency, 403 when they may see it but not update it."""
+    return get_for_user(
+        user,
+        Action.objects.select_related("owner_agency", "owner_person", "closed_by", "impact_recorded_by"),
+        pk,
+        view_permission=VIEW,
+        change_permission=UPDATE,
+        for_write=for_write,
+    )
+
+
+def _overdue_q(today: date) -> Q:
+    return Q(due_date__lt=today, closed_at__isnull=True, status__in=OPEN_STATUSES)
+
+
+def _stale_q(now: datetime) -> Q:
+    return Q(
+        last_activity_at__lt=now - timedelta(days=stale_days()),
+        closed_at__isnull=True,
+        status__in=OPEN_STATUSES,
+    )
+
+
+def with_drift(
+    queryset: QuerySet[Action], *, today: date | None = None, now: datetime | None = None
+) -> QuerySet[Action]:
+    """Annotate last_activity_at, has_evidence, is_overdue and is_stale: one rule for filters and pages."""
+    today = today or timezone.localdate()
+    now = now or timezone.now()
+    return queryset.annotate(
+        last_activity_at=Coalesce(Max("updates__written_at"), "created_at"),
+        has_evidence=Exists(ActionEvidence.objects.filter(action=OuterRef("pk"))),
+    ).annotate(
+        is_overdue=ExpressionWrapper(
+            Case(When(_overdue_q(today), then=Value(True)), default=Value(False)),
+            output_field=BooleanField(),
+        ),
+        is_stale=ExpressionWrapper(
+            Case(When(_stale_q(now), then=Value(True)), default=Value(False)),
+            output_field=BooleanField(),
+        ),
+    )
+
+
+def overdue(queryset: QuerySet[Action], *, today: date | None = None) -> QuerySet[Action]:
+    return queryset.filter(_overdue_q(today or timezone.localdate()))
+
+
+def stale(queryset: QuerySet[Action], *, now: datetime | None = None) -> QuerySet[Action]:
+    """Needs with_drift's last_activity_at annotation."""
+    return queryset.filter(_stale_q(now or timezone.now()))
+
+
+def awaiting_evidence(queryset: QuerySet[Action]) -> QuerySet[Action]:
+    """Marked complete but not yet done with: no evidence attached, or not yet closed by the business unit."""
+    has_evidence = Exists(ActionEvidence.objects.filter(action=OuterRef("pk")))
+    return queryset.filter(status=Action.Status.COMPLETE).filter(~has_evidence | Q(closed_at__isnull=True))
+
+
+def completed_in_financial_year(queryset: QuerySet[Action], *, today: date | None = None) -> QuerySet[Action]:
+    """Closed as complete between 1 April and 31 March of the financial year `today` falls in."""
+    year = Period.financial_year(financial_year_of(today or timezone.localdate()))
+    return queryset.filter(
+        status=Action.Status.COMPLETE,
+        closed_at__date__gte=year.first,
+        closed_at__date__lte=year.last,
+    )
+
+
+@dataclass(frozen=True)
+class TrackerFilters:
+    """What the tracker is narrowed to; every field empty means all the actions the person may see."""
+
+    agency: str = ""
+    theme: str = ""
+    source_kind: str = ""
+    status: str = ""
+    overdue: bool = False
+    stale: bool = False
+    awaiting_evidence: bool = False
+    completed_this_year: bool = False
+
+    @classmethod
+    def from_query(cls, query: Any) -> TrackerFilters:
+        return cls(
+            agency=query.get("agency", "").strip(),
+            theme=query.get("theme", "").strip(),
+            source_kind=query.get("source_kind", "").strip(),
+            status=query.get("status", "").strip(),
+            overdue=query.get("overdue") == "1",
+            stale=query.get("stale") == "1",
+            awaiting_evidence=query.get("awaiting_evidence") == "1",
+            completed_this_year=query.get("completed_this_year") == "1",
+        )
+
+
+def tracker(
+    user: Any, filters: TrackerFilters, *, today: date | None = None, now: datetime | None = None
+) -> QuerySet[Action]:
+    """The actions the person may see, with drift flags, narrowed by the tracker's filters."""
+    today = today or timezone.localdate()
+    queryset = with_drift(actions_visible_to(user), today=today, now=now)
+    if filters.agency.isdigit():
+        queryset = queryset.filter(owner_agency_id=int(filters.agency))
+    if filters.theme:
+        # JSON "contains" is not available on SQLite; a theme code is a plain word, so match it quoted.
+        queryset = queryset.filter(themes__icontains=f'"{filters.theme}"')
+    if filters.source_kind:
+        queryset = queryset.filter(source_kind=filters.source_kind)
+    if filters.status:
+        queryset = queryset.filter(status=filters.status)
+    if filters.overdue:
+        queryset = overdue(queryset, today=today)
+    if filters.stale:
+        queryset = stale(queryset, now=now)
+    if filters.awaiting_evidence:
+        queryset = awaiting_evidence(queryset)
+    if filters.completed_this_year:
+        queryset = completed_in_financial_year(queryset, today=today)
+    return queryset

@@ -1,0 +1,228 @@
+"""Writes to the action tracker. Each service is one transaction and says what is wrong in words.
+
+Rules (issue 6, section 4):
+- Anyone holding action.update on the owner agency writes progress updates and attaches evidence.
+- Only action.manage (the business unit, subgroup chairs) closes an action, and only once its status is
+  complete, not achievable or superseded; an action marked complete without evidence cannot be closed.
+- Impact is recorded only on a closed, complete action, by one of the partnership's five approaches.
+- action_create does not check the actor's permission: its callers do (the create page needs action.manage
+  across the partnership; the reviews app creates actions for a review's recommendations under
+  review.manage).
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+
+from safeguarding.access.permissions import can
+from safeguarding.accounts.models import Agency
+from safeguarding.actions.models import THEMES, Action, ActionEvidence, ActionUpdate
+from safeguarding.frontdoor.services.attachments import AttachmentRefused, attachment_check
+
+UPDATE = "action.update"
+MANAGE = "action.manage"
+REFERENCE_PREFIX = "ACT-"
+
+
+def _require(actor: Any, permission: str, action: Action) -> None:
+    if not can(actor, permission, action):
+        raise PermissionDenied("Your roles do not allow this for this agency's action")
+
+
+def _clean_themes(themes: Iterable[str]) -> list[str]:
+    chosen = list(dict.fromkeys(themes))
+    unknown = [code for code in chosen if code not in THEMES]
+    if unknown:
+        raise ValidationError({"themes": f"Unknown theme: {', '.join(unknown)}"})
+    return chosen
+
+
+def action_create(
+    *,
+    actor: Any,
+    title: str,
+    source_kind: str,
+    owner_agency: Agency,
+    due_date: date,
+    description: str = "",
+    source_ref: str = "",
+    source_label: str = "",
+    owner_person: Any = None,
+    themes: Iterable[str] = (),
+) -> Action:
+    """A new action, not started, with the next reference ACT-nnnnn (its row number, so never reused)."""
+    errors: dict[str, str] = {}
+    if not title.strip():
+        errors["title"] = "Enter what the action is"
+    if source_kind not in Action.SourceKind.values:
+        errors["source_kind"] = "Choose what the action came from"
+    if errors:
+        raise ValidationError(errors)
+    chosen_themes = _clean_themes(themes)
+    with transaction.atomic():
+        action = Action.objects.create(
+            reference=f"pending-{uuid.uuid4().hex[:12]}",
+            title=title.strip(),
+            description=description.strip(),
+            source_kind=source_kind,
+            source_ref=source_ref.strip(),
+            source_label=source_label.strip(),
+            owner_agency=owner_agency,
+            owner_person=owner_person,
+            due_date=due_date,
+            themes=chosen_themes,
+            created_by=actor,
+        )
+        action.reference = f"{REFERENCE_PREFIX}{action.pk:05d}"
+        action.save(update_fields=["reference"])
+    return action
+
+
+def action_update_add(*, action: Action, actor: Any, text: str, status: str = "") -> ActionUpdate:
+    """A progress note from the owner agency; a status, when given, becomes the action's status."""
+    _require(actor, UPDATE, action)
+    errors: dict[str, str] = {}
+    if not text.strip():
+        errors["text"] = "Enter the progress update"
+    if status and status not in Action.Status.values:
+        errors["status"] = "Choose a status from the list"
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        locked = Action.objects.select_for_update().get(pk=action.pk)
+        if locked.is_closed:
+            raise ValidationError("This action is closed: it can no longer be updated")
+        update = ActionUpdate.objects.create(
+            action=locked, text=text.strip(), status_set=status, written_by=actor
+        )
+        if status and status != locked.status:
+            locked.status = status
+            locked.save(update_fields=["status"])
+    action.status = locked.status
+    return update
+
+
+def action_evidence_add(
+    *, action: Action, actor: Any, upload: UploadedFile, description: str
+) -> ActionEvidence:
+    """A file of evidence, checked by content like a referral's attachments (PDF, PNG, JPG or DOCX, <10MB)."""
+    _require(actor, UPDATE, action)
+    errors: dict[str, str] = {}
+    if not description.strip():
+        errors["description"] = "Enter what the file shows"
+    try:
+        found = attachment_check(upload)
+    except AttachmentRefused as refused:
+        errors["file"] = refused.message
+    if errors:
+        raise ValidationError(errors)
+    original_name = _safe_original_name(upload.name)
+    # The stored name is random: the person's file name is kept only as text, so it can never choose a path.
+    upload.name = f"{uuid.uuid4().hex}{found.extensions[0]}"
+    evidence = ActionEvidence(
+        action=action,
+        original_name=original_name,
+        content_type=found.content_type,
+        size=upload.size or 0,
+        description=description.strip(),
+        uploaded_by=actor,
+    )
+    evidence.file.save(upload.name, upload, save=False)
+    try:
+        with transaction.atomic():
+            locked = Action.objects.select_for_update().get(pk=action.pk)
+            if locked.is_closed:
+                raise ValidationError("This action is closed: evidence can no longer be added")
+            evidence.save()
+    except BaseException:
+        default_storage.delete(evidence.file.name or "")
+        raise
+    return evidence
+
+
+def _safe_original_name(name: str | None) -> str:
+    base = (name or "").replace("\\", "/").rsplit("/", 1)[-1].strip()
+    return (base or "evidence")[:255]
+
+
+def action_close(*, action: Action, actor: Any) -> Action:
+    """The business unit closes a finished action, having reviewed its evidence."""
+    _require(actor, MANAGE, action)
+    with transaction.atomic():
+        locked = Action.objects.select_for_update().get(pk=action.pk)
+        if locked.is_closed:
+            raise ValidationError("This action is already closed")
+        if locked.status not in Action.FINISHED_STATUSES:
+            raise ValidationError(
+                "Only an action marked complete, not achievable or superseded can be closed; "
+                f"this one is {locked.get_status_display().lower()}"
+            )
+        if locked.status == Action.Status.COMPLETE and not locked.evidence.exists():
+            raise ValidationError("An action marked complete without evidence cannot be closed")
+        locked.closed_at = timezone.now()
+        locked.closed_by = actor
+        locked.save(update_fields=["closed_at", "closed_by"])
+    action.closed_at, action.closed_by = locked.closed_at, locked.closed_by
+    return locked
+
+
+def action_impact_record(
+    *, action: Action, actor: Any, approach: str, rating: str, notes: str = "", indicator_code: str = ""
+) -> Action:
+    """How the impact of a closed, complete action was assured, and how strong the evidence is."""
+    _require(actor, MANAGE, action)
+    errors: dict[str, str] = {}
+    if approach not in Action.ImpactApproach.values:
+        errors["approach"] = "Choose how the impact was assured"
+    if rating not in Action.ImpactRating.values:
+        errors["rating"] = "Choose the impact rating"
+    code = indicator_code.strip()
+    if code and not _indicator_exists(code):
+        errors["indicator_code"] = f"There is no indicator with the code {code} in the registry"
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        locked = Action.objects.select_for_update().get(pk=action.pk)
+        if not (locked.is_closed and locked.status == Action.Status.COMPLETE):
+            raise ValidationError("Impact can only be recorded on a closed action that was completed")
+        locked.impact_approach = approach
+        locked.impact_rating = rating
+        locked.impact_notes = notes.strip()
+        locked.impact_indicator_code = code
+        locked.impact_recorded_by = actor
+        locked.impact_recorded_at = timezone.now()
+        locked.save(
+            update_fields=[
+                "impact_approach",
+                "impact_rating",
+                "impact_notes",
+                "impact_indicator_code",
+                "impact_recorded_by",
+                "impact_recorded_at",
+            ]
+        )
+    return locked
+
+
+def _indicator_exists(code: str) -> bool:
+    from safeguarding.indicators.models import Indicator
+
+    return Indicator.objects.filter(code=code).exists()
+
+
+__all__ = [
+    "action_close",
+    "action_create",
+    "action_evidence_add",
+    "action_impact_record",
+    "action_update_add",
+]

@@ -1,0 +1,30 @@
+"""Test support for the action tracker: a small real PDF, and an action owned by an agency."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from safeguarding.accounts.models import Agency
+from safeguarding.actions.models import Action
+from safeguarding.actions.services import action_create
+
+PDF_BYTES = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+
+
+def pdf_upload(name: str = "audit-findings.pdf") -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, PDF_BYTES, content_type="application/pdf")
+
+
+def make_action(agency: Agency, actor: Any, **fields: Any) -> Action:
+    values: dict[str, Any] = {
+        "title": "Refresh training on professional curiosity",
+        "source_kind": Action.SourceKind.REVIEW_RECOMMENDATION,
+        "source_ref": "W14",
+        "due_date": date(2030, 3, 31),
+        "themes": ["professional_curiosity"],
+    }
+    values.update(fields)
+    return action_create(actor=actor, owner_agency=agency, **values)

@@ -1,0 +1,350 @@
+"""The action tracker's pages (area "actions"): the tracker with its filters and exports, an action with
+its updates and evidence, and the business unit's forms to create, close and record impact.
+
+Views parse the request, call a selector or a service and show a service's ValidationError beside what
+was typed. Access: action.view to see (an agency only its own actions: 404 for others), action.update on
+the owner agency to write updates and upload evidence (403 when visible but not changeable), action.manage
+to create, close and record impact.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.storage import default_storage
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from safeguarding.access.decorators import permission_required
+from safeguarding.access.permissions import can, holds
+from safeguarding.accesslog.models import AccessEvent
+from safeguarding.accesslog.services import access_event_record
+from safeguarding.accounts.models import Agency
+from safeguarding.actions import selectors, services
+from safeguarding.actions.forms import ActionCreateForm, EvidenceForm, ImpactForm, UpdateForm
+from safeguarding.actions.models import THEMES, Action
+from safeguarding.core.exports import streaming_csv_response, xlsx_response
+
+AREA = "actions"
+VIEW, UPDATE, MANAGE = "action.view", "action.update", "action.manage"
+
+
+def _add_errors(form: forms.Form, error: ValidationError, field_map: dict[str, str] | None = None) -> None:
+    """Put a service's ValidationError on the form: by field where the form has it, else on the whole form."""
+    field_map = field_map or {}
+    if hasattr(error, "error_dict"):
+        for name, errors in error.error_dict.items():
+            target = field_map.get(name, name)
+            for message in (m for e in errors for m in e.messages):
+                form.add_error(target if target in form.fields else None, message)
+    else:
+        for message in error.messages:
+            form.add_error(None, message)
+
+
+# --- The tracker --------------------------------------------------------------------------------------------
+
+
+def _tracker_rows(request: HttpRequest) -> tuple[selectors.TrackerFilters, list[Any]]:
+    filters = selectors.TrackerFilters.from_query(request.GET)
+    rows = list(selectors.tracker(request.user, filters).order_by("due_date", "reference"))
+    return filters, rows
+
+
+@require_GET
+@permission_required(VIEW)
+def tracker(request: HttpRequest) -> HttpResponse:
+    filters, rows = _tracker_rows(request)
+    agencies = Agency.objects.filter(
+        pk__in=selectors.actions_visible_to(request.user).values("owner_agency_id")
+    ).order_by("name")
+    query = request.GET.urlencode()
+    return render(
+        request,
+        "actions/tracker.html",
+        {
+            "page_title": "Action tracker",
+            "current_area": AREA,
+            "rows": rows,
+            "filters": filters,
+            "counts": {
+                "total": len(rows),
+                "overdue": sum(1 for a in rows if a.is_overdue),
+                "stale": sum(1 for a in rows if a.is_stale),
+                "closed": sum(1 for a in rows if a.is_closed),
+            },
+            "stale_days": selectors.stale_days(),
+            "agencies": agencies,
+            "themes": list(THEMES.items()),
+            "source_kinds": Action.SourceKind.choices,
+            "statuses": Action.Status.choices,
+            "query": f"?{query}" if query else "",
+            "may_create": holds(request.user, MANAGE),
+        },
+    )
+
+
+EXPORT_HEADER = [
+    "Reference",
+    "Title",
+    "Owner agency",
+    "Owner",
+    "Source",
+    "Source reference",
+    "Source label",
+    "Themes",
+    "Due date",
+    "Status",
+    "Overdue",
+    "No recent update",
+    "Last activity",
+    "Evidence attached",
+    "Closed",
+    "Impact approach",
+    "Impact rating",
+]
+
+
+def _export_row(action: Any) -> list[Any]:
+    return [
+        action.reference,
+        action.title,
+        action.owner_agency.name,
+        action.owner_person.full_name if action.owner_person else "",
+        action.get_source_kind_display(),
+        action.source_ref,
+        action.source_label,
+        "; ".join(action.theme_labels),
+        action.due_date,
+        action.get_status_display(),
+        action.is_overdue,
+        action.is_stale,
+        timezone.localtime(action.last_activity_at).date(),
+        action.has_evidence,
+        timezone.localtime(action.closed_at).date() if action.closed_at else None,
+        action.get_impact_approach_display() if action.impact_approach else "",
+        action.get_impact_rating_display() if action.impact_rating else "",
+    ]
+
+
+@require_GET
+@permission_required(VIEW)
+def tracker_export(request: HttpRequest, fmt: str) -> HttpResponseBase:
+    """The filtered tracker as a spreadsheet; every cell formula-safe (core.exports)."""
+    _, rows = _tracker_rows(request)
+    filename = f"actions-{date.today().isoformat()}"
+    data = (_export_row(action) for action in rows)
+    if fmt == "csv":
+        return streaming_csv_response(filename=f"{filename}.csv", header=EXPORT_HEADER, rows=data)
+    if fmt == "xlsx":
+        return xlsx_response(
+            filename=f"{filename}.xlsx", header=EXPORT_HEADER, rows=data, sheet_title="Actions"
+        )
+    raise Http404("No such export format")
+
+
+# --- Creating an action -------------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required(MANAGE, partnership_wide=True)
+def action_create(request: HttpRequest) -> HttpResponse:
+    form = ActionCreateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            created = services.action_create(
+                actor=request.user,
+                title=data["title"],
+                description=data["description"],
+                source_kind=data["source_kind"],
+                source_ref=data["source_ref"],
+                source_label=data["source_label"],
+                owner_agency=data["owner_agency"],
+                due_date=data["due_date"],
+                themes=data["themes"],
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, f"Action {created.reference} created")
+            return redirect("actions:detail", pk=created.pk)
+    return render(
+        request,
+        "actions/create.html",
+        {
+            "page_title": ("Error: " if form.errors else "") + "Create an action",
+            "current_area": AREA,
+            "form": form,
+        },
+    )
+
+
+# --- One action ---------------------------------------------------------------------------------------------
+
+
+def _detail(
+    request: HttpRequest, action: Action, *, close_errors: list[str] | None = None, **forms_: forms.Form
+) -> HttpResponse:
+    drift = selectors.with_drift(Action.objects.filter(pk=action.pk)).get()
+    has_errors = bool(close_errors) or any(form.errors for form in forms_.values())
+    may_update = not action.is_closed and can(request.user, UPDATE, action)
+    may_manage = can(request.user, MANAGE, action)
+    return render(
+        request,
+        "actions/detail.html",
+        {
+            "page_title": ("Error: " if has_errors else "") + f"{action.reference}: {action.title}",
+            "current_area": AREA,
+            "action": action,
+            "drift": drift,
+            "stale_days": selectors.stale_days(),
+            "updates": action.updates.select_related("written_by"),
+            "evidence": action.evidence.select_related("uploaded_by"),
+            "may_update": may_update,
+            "may_close": may_manage and not action.is_closed,
+            "may_record_impact": may_manage and action.is_closed and action.status == Action.Status.COMPLETE,
+            "update_form": forms_.get("update_form") or UpdateForm(prefix="update"),
+            "evidence_form": forms_.get("evidence_form") or EvidenceForm(prefix="evidence"),
+            "impact_form": forms_.get("impact_form")
+            or ImpactForm(
+                prefix="impact",
+                initial={
+                    "approach": action.impact_approach,
+                    "rating": action.impact_rating,
+                    "notes": action.impact_notes,
+                    "indicator_code": action.impact_indicator_code,
+                },
+            ),
+            "close_errors": close_errors or [],
+        },
+    )
+
+
+@require_GET
+@permission_required(VIEW)
+def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _detail(request, selectors.action_get_for_user(request.user, pk))
+
+
+@require_POST
+@permission_required(UPDATE)
+def update_add(request: HttpRequest, pk: int) -> HttpResponse:
+    action = selectors.action_get_for_user(request.user, pk, for_write=True)
+    form = UpdateForm(request.POST, prefix="update")
+    if form.is_valid():
+        try:
+            services.action_update_add(
+                action=action,
+                actor=request.user,
+                text=form.cleaned_data["text"],
+                status=form.cleaned_data["status"],
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, "Update added")
+            return redirect("actions:detail", pk=action.pk)
+    return _detail(request, action, update_form=form)
+
+
+@require_POST
+@permission_required(UPDATE)
+def evidence_add(request: HttpRequest, pk: int) -> HttpResponse:
+    action = selectors.action_get_for_user(request.user, pk, for_write=True)
+    form = EvidenceForm(request.POST, request.FILES, prefix="evidence")
+    if form.is_valid():
+        try:
+            services.action_evidence_add(
+                action=action,
+                actor=request.user,
+                upload=form.cleaned_data["file"],
+                description=form.cleaned_data["description"],
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, "Evidence uploaded")
+            return redirect("actions:detail", pk=action.pk)
+    return _detail(request, action, evidence_form=form)
+
+
+@require_GET
+@permission_required(VIEW)
+def evidence_download(request: HttpRequest, pk: int, evidence_pk: int) -> HttpResponseBase:
+    """A file of evidence, only to people who may see the action; always downloaded, never shown inline."""
+    action = selectors.action_get_for_user(request.user, pk)
+    evidence = get_object_or_404(action.evidence.all(), pk=evidence_pk)
+    try:
+        handle = default_storage.open(evidence.file.name or "", "rb")
+    except FileNotFoundError as exc:
+        raise Http404("The file is missing from storage") from exc
+    access_event_record(
+        actor=request.user,
+        action=AccessEvent.Action.EXPORT,
+        subject=action,
+        purpose="Downloaded evidence for an action",
+        details={"evidence": evidence.pk, "file": evidence.original_name},
+        request=request,
+    )
+    response = FileResponse(
+        handle, as_attachment=True, filename=evidence.original_name, content_type=evidence.content_type
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "no-store, private"
+    return response
+
+
+def _managed_action(request: HttpRequest, pk: int) -> Action:
+    action = selectors.action_get_for_user(request.user, pk)
+    if not can(request.user, MANAGE, action):
+        raise PermissionDenied("Only the business unit closes actions and records their impact")
+    return action
+
+
+@require_POST
+@permission_required(MANAGE)
+def action_close(request: HttpRequest, pk: int) -> HttpResponse:
+    action = _managed_action(request, pk)
+    try:
+        services.action_close(action=action, actor=request.user)
+    except ValidationError as error:
+        return _detail(request, action, close_errors=error.messages)
+    messages.success(request, f"Action {action.reference} closed")
+    return redirect("actions:detail", pk=action.pk)
+
+
+@require_POST
+@permission_required(MANAGE)
+def impact_record(request: HttpRequest, pk: int) -> HttpResponse:
+    action = _managed_action(request, pk)
+    form = ImpactForm(request.POST, prefix="impact")
+    if form.is_valid():
+        try:
+            services.action_impact_record(action=action, actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, "Impact recorded")
+            return redirect("actions:detail", pk=action.pk)
+    return _detail(request, action, impact_form=form)
+
+
+urlpatterns = [
+    path("", tracker, name="home"),
+    path("export/<str:fmt>/", tracker_export, name="export"),
+    path("new/", action_create, name="create"),
+    path("<int:pk>/", action_detail, name="detail"),
+    path("<int:pk>/updates/", update_add, name="update-add"),
+    path("<int:pk>/evidence/", evidence_add, name="evidence-add"),
+    path("<int:pk>/evidence/<int:evidence_pk>/", evidence_download, name="evidence-download"),
+    path("<int:pk>/close/", action_close, name="close"),
+    path("<int:pk>/impact/", impact_record, name="impact"),
+]

@@ -1,0 +1,181 @@
+"""Forms for the case review pages (GOV.UK style). They parse what was typed; the rules are the services'."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from safeguarding.accounts.forms.admin import GovukDateField
+from safeguarding.accounts.models import Agency, User
+from safeguarding.children.codes import Ethnicity
+from safeguarding.children.forms import GovukCheckboxes
+from safeguarding.core.forms import GovukForm
+from safeguarding.reviews.models import CODE_MAX_LENGTH, CaseReview, Decision, RapidReviewRequest, ReviewPause
+from safeguarding.reviews.models import ReviewSubject as Subject
+
+DATE_HINT = "For example, 27 3 2023"
+REVIEW_ROLES = ("business_unit_officer", "business_unit_manager", "case_reviewer")
+
+
+def _date(label: str, *, required: bool = True, hint: str = DATE_HINT) -> GovukDateField:
+    return GovukDateField(label=label, required=required, help_text=hint)
+
+
+def _choice(label: str, choices: Any, *, required: bool = True) -> forms.ChoiceField:
+    return forms.ChoiceField(
+        label=label,
+        required=required,
+        choices=[("", "Select one"), *choices],
+        error_messages={"required": f"Select the {label.lower()}", "invalid_choice": "Select from the list"},
+    )
+
+
+def _agencies() -> forms.ModelChoiceField:
+    return forms.ModelChoiceField(
+        queryset=Agency.objects.order_by("name"),
+        empty_label="Select an agency",
+        error_messages={"required": "Select the agency", "invalid_choice": "Select an agency from the list"},
+    )
+
+
+def _agency_boxes(label: str, hint: str = "") -> forms.ModelMultipleChoiceField:
+    return forms.ModelMultipleChoiceField(
+        label=label,
+        queryset=Agency.objects.order_by("name"),
+        required=False,
+        widget=GovukCheckboxes,
+        help_text=hint,
+    )
+
+
+class ReferralForm(GovukForm):
+    code = forms.CharField(
+        label="Review code",
+        max_length=CODE_MAX_LENGTH,
+        help_text="Used everywhere instead of names, for example W14",
+        error_messages={"required": "Enter the review code, like W14"},
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-5", "spellcheck": "false"}),
+    )
+    kind = _choice("Type of referral", CaseReview.Kind.choices)
+    subject_type = _choice("Child or adult", CaseReview.SubjectType.choices)
+    aware_date = _date("Date the partnership became aware")
+    referred_by_agency = _agencies()
+    agencies_involved = _agency_boxes("Agencies involved")
+    owner = forms.ModelChoiceField(
+        label="Owner in the business unit",
+        queryset=User.objects.none(),
+        required=False,
+        empty_label="No owner yet",
+        help_text="Hears about the review's deadlines",
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["referred_by_agency"].label = "Referred by"
+        owner_field = self.fields["owner"]
+        assert isinstance(owner_field, forms.ModelChoiceField)
+        owner_field.queryset = (
+            User.objects.filter(memberships__role__in=REVIEW_ROLES, is_active=True)
+            .distinct()
+            .order_by("full_name")
+        )
+
+    def clean_code(self) -> str:
+        return str(self.cleaned_data["code"]).strip().upper()
+
+
+class SubjectForm(GovukForm):
+    """The restricted identity and equality data (only shown to review.identity.view)."""
+
+    full_name = forms.CharField(label="Full name", max_length=200, required=False)
+    date_of_birth = _date("Date of birth", required=False)
+    address = forms.CharField(label="Address", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    age_at_incident = forms.IntegerField(
+        label="Age at the incident",
+        required=False,
+        min_value=0,
+        max_value=120,
+        error_messages={"invalid": "Enter the age as a whole number, like 7"},
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-3", "inputmode": "numeric"}),
+    )
+    sex = _choice("Sex", Subject.Sex.choices, required=False)
+    ethnicity = _choice("Ethnicity", Ethnicity.choices, required=False)
+    disability = _choice("Disability", Subject.Disability.choices, required=False)
+    religion = forms.CharField(label="Religion or belief", max_length=100, required=False)
+    sexual_orientation = _choice("Sexual orientation", Subject.SexualOrientation.choices, required=False)
+
+    def subject_fields(self) -> dict[str, Any]:
+        """The identity fields only, blanks as "" for the text columns (dates and ages stay None)."""
+        data = {name: self.cleaned_data.get(name) for name in SubjectForm.base_fields}
+        for key in (
+            "sex",
+            "ethnicity",
+            "disability",
+            "sexual_orientation",
+            "religion",
+            "address",
+            "full_name",
+        ):
+            data[key] = data[key] or ""
+        return data
+
+
+class ReferralWithSubjectForm(ReferralForm, SubjectForm):
+    """The referral form for case reviewers, who may also record who the review is about."""
+
+
+class NotificationForm(GovukForm):
+    notification_date = _date("Date the Panel was notified")
+
+
+class InformationRequestForm(GovukForm):
+    agency = _agencies()
+    information = _choice("What was asked for", RapidReviewRequest.Information.choices)
+    requested_on = _date("Date asked")
+    due_date = _date("Due back")
+
+
+class ReturnedForm(GovukForm):
+    returned_on = _date("Date it came back")
+
+
+class RapidReviewForm(GovukForm):
+    meeting_date = _date("Date of the rapid review meeting")
+    attending_agencies = _agency_boxes("Agencies that attended")
+    immediate_actions = forms.CharField(
+        label="Immediate safeguarding actions",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": "Enter the immediate safeguarding actions, or 'None needed'"},
+    )
+    learning_identified = forms.CharField(
+        label="Learning identified",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": "Enter the learning identified"},
+    )
+    recommendation = _choice("Recommendation", Decision.choices)
+    panel_response = forms.CharField(
+        label="The National Panel's response", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    panel_response_date = _date("Date of the Panel's response", required=False)
+
+
+class DecisionForm(GovukForm):
+    decision = _choice("Executive decision", Decision.choices)
+    decided_by = forms.CharField(
+        label="Decided by",
+        max_length=200,
+        help_text="As minuted, for example 'Executive group (chair: director of children's services)'",
+        error_messages={"required": "Enter who made the decision"},
+    )
+    decided_on = _date("Date of the decision")
+
+
+class PauseForm(GovukForm):
+    reason = _choice("Reason", ReviewPause.Reason.choices)
+    detail = forms.CharField(label="Detail", max_length=300, required=False)
+    paused_on = _date("Paused from")
+
+
+class ResumeForm(GovukForm):
+    resumed_on = _date("Resumed on")

@@ -1,0 +1,244 @@
+"""Writes for case reviews (DESIGN rule 1): keyword-only, one transaction each, history kept by
+simple_history. Each service checks the facts it depends on and raises ReviewError with a message a person can
+act on; the views show it beside the form.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from datetime import date
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from safeguarding.accounts.models import Agency
+from safeguarding.reviews.models import (
+    CaseReview,
+    Decision,
+    RapidReview,
+    RapidReviewRequest,
+    ReviewPause,
+    ReviewSubject,
+)
+
+# A review code: one to three capital letters and a number, as the business unit writes them ("W14").
+CODE_PATTERN = re.compile(r"^[A-Z]{1,3}[0-9]{1,4}$")
+
+# Statuses from which a review can no longer go back to the rapid-review stage.
+_AFTER_DECISION = {
+    CaseReview.Status.DECIDED,
+    CaseReview.Status.IN_PROGRESS,
+    CaseReview.Status.PAUSED,
+    CaseReview.Status.PUBLISHED,
+    CaseReview.Status.CLOSED,
+    CaseReview.Status.NO_FURTHER_REVIEW,
+}
+
+
+class ReviewError(ValueError):
+    """A write refused; `field` names the form field the message belongs beside (or None)."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+def review_code_problem(code: str) -> str | None:
+    """Why `code` cannot be used for a new review, or None."""
+    if not CODE_PATTERN.match(code):
+        return "Enter the review code as capital letters then a number, like W14"
+    if CaseReview.objects.filter(code=code).exists():
+        return f"Review code {code} is already used: choose another"
+    return None
+
+
+def _not_future(day: date, field: str, label: str) -> None:
+    if day > timezone.localdate():
+        raise ReviewError(f"{label} cannot be in the future", field)
+
+
+@transaction.atomic
+def review_refer(
+    *,
+    actor: Any,
+    code: str,
+    kind: str,
+    subject_type: str,
+    aware_date: date,
+    referred_by_agency: Agency,
+    agencies_involved: Iterable[Agency] = (),
+    owner: Any = None,
+    subject: dict[str, Any] | None = None,
+) -> CaseReview:
+    """Record a case referred to the partnership for consideration; `subject` is the restricted identity."""
+    code = code.strip().upper()
+    problem = review_code_problem(code)
+    if problem:
+        raise ReviewError(problem, "code")
+    _not_future(aware_date, "aware_date", "The date the partnership became aware")
+    if kind == CaseReview.Kind.SAR_REFERRAL and subject_type != CaseReview.SubjectType.ADULT:
+        raise ReviewError("A safeguarding adult review referral must be about an adult", "subject_type")
+    review = CaseReview.objects.create(
+        code=code,
+        kind=kind,
+        subject_type=subject_type,
+        aware_date=aware_date,
+        referred_by_agency=referred_by_agency,
+        owner=owner,
+        created_by=actor,
+    )
+    review.agencies_involved.set(list(agencies_involved))
+    if subject:
+        review_subject_set(actor=actor, review=review, **subject)
+    return review
+
+
+@transaction.atomic
+def review_subject_set(*, actor: Any, review: CaseReview, full_name: str, **fields: Any) -> ReviewSubject:
+    """Record or correct who the review is about and their equality data."""
+    if not full_name.strip():
+        raise ReviewError("Enter the person's full name", "full_name")
+    subject, _ = ReviewSubject.objects.update_or_create(
+        review=review, defaults={"full_name": full_name.strip(), **fields}
+    )
+    return subject
+
+
+@transaction.atomic
+def review_notification_record(*, actor: Any, review: CaseReview, notification_date: date) -> CaseReview:
+    """Record the date the Child Safeguarding Practice Review Panel was notified (starts the rapid review
+    clock)."""
+    _not_future(notification_date, "notification_date", "The notification date")
+    if notification_date < review.aware_date:
+        raise ReviewError(
+            "The notification date cannot be before the partnership became aware", "notification_date"
+        )
+    review.notification_date = notification_date
+    if review.status == CaseReview.Status.REFERRED:
+        review.status = CaseReview.Status.NOTIFIED
+    review.save()
+    return review
+
+
+@transaction.atomic
+def rapid_review_request_information(
+    *, actor: Any, review: CaseReview, agency: Agency, requested_on: date, due_date: date, information: str
+) -> RapidReviewRequest:
+    """Ask one agency for its chronology and summary for the rapid review."""
+    if due_date < requested_on:
+        raise ReviewError("The due date cannot be before the date of the request", "due_date")
+    if review.rapid_review_requests.filter(agency=agency).exists():
+        raise ReviewError(f"{agency.name} has already been asked for this review", "agency")
+    request = RapidReviewRequest.objects.create(
+        review=review, agency=agency, requested_on=requested_on, due_date=due_date, information=information
+    )
+    if review.status in (CaseReview.Status.REFERRED, CaseReview.Status.NOTIFIED):
+        review.status = CaseReview.Status.RAPID_REVIEW
+        review.save()
+    return request
+
+
+@transaction.atomic
+def rapid_review_request_returned(*, actor: Any, request: RapidReviewRequest, returned_on: date) -> None:
+    """Record that the agency sent what was asked."""
+    _not_future(returned_on, "returned_on", "The date it came back")
+    if returned_on < request.requested_on:
+        raise ReviewError("It cannot come back before it was asked for", "returned_on")
+    request.returned_on = returned_on
+    request.save()
+
+
+@transaction.atomic
+def rapid_review_record(
+    *,
+    actor: Any,
+    review: CaseReview,
+    meeting_date: date,
+    attending_agencies: Iterable[Agency],
+    immediate_actions: str,
+    learning_identified: str,
+    recommendation: str,
+    panel_response: str = "",
+    panel_response_date: date | None = None,
+) -> RapidReview:
+    """Record (or correct) the rapid review meeting, what it found and what it recommends."""
+    _not_future(meeting_date, "meeting_date", "The meeting date")
+    if meeting_date < review.aware_date:
+        raise ReviewError("The meeting cannot be before the partnership became aware", "meeting_date")
+    if panel_response_date is not None and panel_response_date < meeting_date:
+        raise ReviewError("The Panel cannot respond before the meeting", "panel_response_date")
+    rapid, _ = RapidReview.objects.update_or_create(
+        review=review,
+        defaults={
+            "meeting_date": meeting_date,
+            "immediate_actions": immediate_actions,
+            "learning_identified": learning_identified,
+            "recommendation": recommendation,
+            "panel_response": panel_response,
+            "panel_response_date": panel_response_date,
+            "recorded_by": actor,
+        },
+    )
+    rapid.attending_agencies.set(list(attending_agencies))
+    if review.status in (CaseReview.Status.REFERRED, CaseReview.Status.NOTIFIED):
+        review.status = CaseReview.Status.RAPID_REVIEW
+        review.save()
+    return rapid
+
+
+@transaction.atomic
+def review_decision_record(
+    *, actor: Any, review: CaseReview, decision: str, decided_by: str, decided_on: date
+) -> CaseReview:
+    """Record the executive's decision: who and when. A local review starts the publication clock."""
+    _not_future(decided_on, "decided_on", "The decision date")
+    if decided_on < review.aware_date:
+        raise ReviewError("The decision cannot be before the partnership became aware", "decided_on")
+    if not decided_by.strip():
+        raise ReviewError("Enter who made the decision", "decided_by")
+    review.decision = decision
+    review.decided_by = decided_by.strip()
+    review.decided_on = decided_on
+    if review.status not in _AFTER_DECISION or review.status in (
+        CaseReview.Status.DECIDED,
+        CaseReview.Status.NO_FURTHER_REVIEW,
+    ):
+        review.status = (
+            CaseReview.Status.NO_FURTHER_REVIEW
+            if decision == Decision.NO_LOCAL_REVIEW
+            else CaseReview.Status.DECIDED
+        )
+    review.save()
+    return review
+
+
+@transaction.atomic
+def review_pause(
+    *, actor: Any, review: CaseReview, reason: str, paused_on: date, detail: str = ""
+) -> ReviewPause:
+    """Pause a review (for example during criminal proceedings); the time lost counts from `paused_on`."""
+    if review.pauses.filter(resumed_on__isnull=True).exists():
+        raise ReviewError(f"Review {review.code} is already paused", "reason")
+    _not_future(paused_on, "paused_on", "The date it was paused")
+    pause = ReviewPause.objects.create(review=review, reason=reason, paused_on=paused_on, detail=detail)
+    review.status = CaseReview.Status.PAUSED
+    review.save()
+    return pause
+
+
+@transaction.atomic
+def review_resume(*, actor: Any, review: CaseReview, resumed_on: date) -> ReviewPause:
+    """End the current pause; the review is in progress again."""
+    pause = review.pauses.filter(resumed_on__isnull=True).first()
+    if pause is None:
+        raise ReviewError(f"Review {review.code} is not paused", "resumed_on")
+    if resumed_on < pause.paused_on:
+        raise ReviewError("It cannot resume before it was paused", "resumed_on")
+    _not_future(resumed_on, "resumed_on", "The date it resumed")
+    pause.resumed_on = resumed_on
+    pause.save()
+    review.status = CaseReview.Status.IN_PROGRESS
+    review.save()
+    return pause

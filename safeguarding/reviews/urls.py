@@ -1,0 +1,25 @@
+"""The case reviews area's URLs: reviews are addressed by their code (e.g. /reviews/W14/)."""
+
+from __future__ import annotations
+
+from django.urls import path
+
+from safeguarding.reviews import views
+
+app_name = "reviews"
+
+urlpatterns = [
+    path("", views.summary, name="summary"),
+    path("refer/", views.refer, name="refer"),
+    path("<str:code>/", views.detail, name="detail"),
+    path("<str:code>/subject/", views.subject, name="subject"),
+    path("<str:code>/notification/", views.notification, name="notification"),
+    path("<str:code>/information/", views.information_request, name="information_request"),
+    path(
+        "<str:code>/information/<int:pk>/returned/", views.information_returned, name="information_returned"
+    ),
+    path("<str:code>/rapid-review/", views.rapid_review, name="rapid_review"),
+    path("<str:code>/decision/", views.decision, name="decision"),
+    path("<str:code>/pause/", views.pause, name="pause"),
+    path("<str:code>/resume/", views.resume, name="resume"),
+]

@@ -1,0 +1,366 @@
+"""The case review pages (area "case-reviews"): the summary of every review, referral, the review page, the
+restricted subject page, and the forms for notification, the rapid review, the decision and pauses.
+
+Views parse input, read through selectors and write through services. Reviews are shown by code; the subject
+panel and page are for review.identity.view only, and every view of them is written to the access log.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods
+
+from safeguarding.access.decorators import permission_required
+from safeguarding.access.permissions import can, holds
+from safeguarding.accesslog.models import AccessEvent
+from safeguarding.accesslog.services import access_event_record
+from safeguarding.reviews import services
+from safeguarding.reviews.forms import (
+    DecisionForm,
+    InformationRequestForm,
+    NotificationForm,
+    PauseForm,
+    RapidReviewForm,
+    ReferralForm,
+    ReferralWithSubjectForm,
+    ResumeForm,
+    ReturnedForm,
+    SubjectForm,
+)
+from safeguarding.reviews.models import CaseReview, RapidReview, ReviewSubject
+from safeguarding.reviews.selectors import (
+    IDENTITY,
+    MANAGE,
+    VIEW,
+    review_clocks,
+    review_days_lost,
+    review_get_for_user,
+    review_subject_get_for_user,
+    reviews_summary,
+)
+
+AREA = "case-reviews"
+
+
+def _log_subject_view(request: HttpRequest, subject: ReviewSubject, purpose: str) -> None:
+    access_event_record(
+        actor=request.user, action=AccessEvent.Action.VIEW, subject=subject, purpose=purpose, request=request
+    )
+
+
+@require_GET
+@permission_required(VIEW)
+def summary(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "reviews/summary.html",
+        {
+            "page_title": "Case reviews",
+            "current_area": AREA,
+            "rows": reviews_summary(request.user),
+            "can_manage": holds(request.user, MANAGE),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@require_GET
+@permission_required(VIEW)
+def detail(request: HttpRequest, code: str) -> HttpResponse:
+    review = review_get_for_user(request.user, code)
+    subject = None
+    may_see_identity = can(request.user, IDENTITY, review)
+    if may_see_identity:
+        subject = review_subject_get_for_user(request.user, review)
+        if subject is not None:
+            _log_subject_view(request, subject, "Case review page (subject panel)")
+    rapid = RapidReview.objects.filter(review=review).prefetch_related("attending_agencies").first()
+    return render(
+        request,
+        "reviews/detail.html",
+        {
+            "page_title": f"Review {review.code}",
+            "current_area": AREA,
+            "review": review,
+            "clocks": review_clocks(review),
+            "agencies": review.agencies_involved.order_by("name"),
+            "requests": review.rapid_review_requests.select_related("agency"),
+            "rapid": rapid,
+            "pauses": review.pauses.all(),
+            "days_lost": review_days_lost(review, timezone.localdate()),
+            "paused": review.pauses.filter(resumed_on__isnull=True).exists(),
+            "can_manage": can(request.user, MANAGE, review),
+            "may_see_identity": may_see_identity,
+            "subject": subject,
+        },
+    )
+
+
+def _form_page(
+    request: HttpRequest,
+    *,
+    form: forms.Form,
+    heading: str,
+    button: str,
+    save: Callable[[forms.Form], Any],
+    done: str,
+    cancel: str,
+    review: CaseReview | None = None,
+    intro: str = "",
+) -> HttpResponse:
+    """A form page: on a valid POST call `save`; a ReviewError goes beside its field and nothing is lost."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            target = save(form)
+        except services.ReviewError as error:
+            form.add_error(error.field if error.field in form.fields else None, str(error))
+        else:
+            messages.success(request, done)
+            return redirect(target)
+    return render(
+        request,
+        "reviews/form.html",
+        {
+            "page_title": heading,
+            "current_area": AREA,
+            "form": form,
+            "heading": heading,
+            "button": button,
+            "cancel": cancel,
+            "review": review,
+            "intro": intro,
+        },
+    )
+
+
+def _detail_url(review: CaseReview) -> str:
+    return reverse("reviews:detail", args=[review.code])
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required(MANAGE)
+def refer(request: HttpRequest) -> HttpResponse:
+    with_subject = holds(request.user, IDENTITY)
+    form_class = ReferralWithSubjectForm if with_subject else ReferralForm
+    form = form_class(request.POST if request.method == "POST" else None)
+
+    def save(form: forms.Form) -> str:
+        data = form.cleaned_data
+        subject = None
+        if isinstance(form, SubjectForm) and data.get("full_name"):
+            subject = form.subject_fields()
+        review = services.review_refer(
+            actor=request.user,
+            code=data["code"],
+            kind=data["kind"],
+            subject_type=data["subject_type"],
+            aware_date=data["aware_date"],
+            referred_by_agency=data["referred_by_agency"],
+            agencies_involved=data["agencies_involved"],
+            owner=data["owner"],
+            subject=subject,
+        )
+        return _detail_url(review)
+
+    return _form_page(
+        request,
+        form=form,
+        heading="Refer a case for consideration",
+        button="Refer the case",
+        save=save,
+        done="Case referred",
+        cancel=reverse("reviews:summary"),
+        intro="Use the review code, never a name. "
+        + (
+            "Who the review is about is restricted to case-review roles."
+            if with_subject
+            else "A case reviewer records who the review is about."
+        ),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required(IDENTITY)
+def subject(request: HttpRequest, code: str) -> HttpResponse:
+    review = review_get_for_user(request.user, code)
+    current = review_subject_get_for_user(request.user, review)
+    if request.method == "GET" and current is not None:
+        _log_subject_view(request, current, "Case review subject page")
+    if request.method == "POST" and not can(request.user, MANAGE, review):
+        raise PermissionDenied("You may see who the review is about but not change it")
+    initial: dict[str, Any] = {}
+    if current is not None:
+        initial = {name: getattr(current, name) for name in SubjectForm.base_fields}
+    form = SubjectForm(request.POST if request.method == "POST" else None, initial=initial)
+
+    def save(form: forms.Form) -> str:
+        assert isinstance(form, SubjectForm)
+        services.review_subject_set(actor=request.user, review=review, **form.subject_fields())
+        return _detail_url(review)
+
+    return _form_page(
+        request,
+        form=form,
+        heading=f"Who review {review.code} is about",
+        button="Save",
+        save=save,
+        done="Saved",
+        cancel=_detail_url(review),
+        review=review,
+        intro="Restricted: only case-review roles see this page, and every view is logged.",
+    )
+
+
+def _review_form(
+    request: HttpRequest,
+    code: str,
+    form_class: type[forms.Form],
+    *,
+    heading: str,
+    button: str,
+    write: Callable[[CaseReview, dict[str, Any]], Any],
+    initial: Callable[[CaseReview], dict[str, Any]] | None = None,
+) -> HttpResponse:
+    review = review_get_for_user(request.user, code, for_write=True)
+    form = form_class(
+        request.POST if request.method == "POST" else None, initial=initial(review) if initial else None
+    )
+
+    def save(form: forms.Form) -> str:
+        write(review, form.cleaned_data)
+        return _detail_url(review)
+
+    return _form_page(
+        request,
+        form=form,
+        heading=f"{heading}: review {review.code}",
+        button=button,
+        save=save,
+        done="Saved",
+        cancel=_detail_url(review),
+        review=review,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required(MANAGE)
+def notification(request: HttpRequest, code: str) -> HttpResponse:
+    return _review_form(
+        request,
+        code,
+        NotificationForm,
+        heading="Notification to the Panel",
+        button="Save the notification",
+        write=lambda review, data: services.review_notification_record(
+            actor=request.user, review=review, notification_date=data["notification_date"]
+        ),
+        initial=lambda review: {"notification_date": review.notification_date},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required(MANAGE)
+def information_request(request: HttpRequest, code: str) -> HttpResponse:
+    return _review_form(
+        request,
+        code,
+        InformationRequestForm,
+        heading="Ask an agency for information",
+        button="Save the request",
+        write=lambda review, data: services.rapid_review_request_information(
+            actor=request.user, review=review, **data
+        ),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required(MANAGE)
+def information_returned(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    def write(review: CaseReview, data: dict[str, Any]) -> None:
+        info = review.rapid_review_requests.filter(pk=pk).first()
+        if info is None:
+            raise Http404("No such request on this review")
+        services.rapid_review_request_returned(
+            actor=request.user, request=info, returned_on=data["returned_on"]
+        )
+
+    return _review_form(
+        request, code, ReturnedForm, heading="Information returned", button="Save", write=write
+    )
+
+
+def _rapid_initial(review: CaseReview) -> dict[str, Any]:
+    rapid = RapidReview.objects.filter(review=review).first()
+    if rapid is None:
+        return {}
+    fields = ("meeting_date", "immediate_actions", "learning_identified", "recommendation")
+    initial = {name: getattr(rapid, name) for name in (*fields, "panel_response", "panel_response_date")}
+    initial["attending_agencies"] = list(rapid.attending_agencies.all())
+    return initial
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required(MANAGE)
+def rapid_review(request: HttpRequest, code: str) -> HttpResponse:
+    return _review_form(
+        request,
+        code,
+        RapidReviewForm,
+        heading="Rapid review",
+        button="Save the rapid review",
+        write=lambda review, data: services.rapid_review_record(actor=request.user, review=review, **data),
+        initial=_rapid_initial,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required(MANAGE)
+def decision(request: HttpRequest, code: str) -> HttpResponse:
+    return _review_form(
+        request,
+        code,
+        DecisionForm,
+        heading="Executive decision",
+        button="Save the decision",
+        write=lambda review, data: services.review_decision_record(actor=request.user, review=review, **data),
+        initial=lambda review: {
+            "decision": review.decision,
+            "decided_by": review.decided_by,
+            "decided_on": review.decided_on,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required(MANAGE)
+def pause(request: HttpRequest, code: str) -> HttpResponse:
+    return _review_form(
+        request,
+        code,
+        PauseForm,
+        heading="Pause the review",
+        button="Pause",
+        write=lambda review, data: services.review_pause(actor=request.user, review=review, **data),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required(MANAGE)
+def resume(request: HttpRequest, code: str) -> HttpResponse:
+    return _review_form(
+        request,
+        code,
+        ResumeForm,
+        heading="Resume the review",
+        button="Resume",
+        write=lambda review, data: services.review_resume(actor=request.user, review=review, **data),
+    )
