@@ -8,6 +8,7 @@ from django import forms
 
 from safeguarding.accounts.forms.admin import GovukDateField
 from safeguarding.accounts.models import Agency, User
+from safeguarding.actions.models import THEMES
 from safeguarding.children.codes import Ethnicity
 from safeguarding.children.forms import GovukCheckboxes
 from safeguarding.core.forms import GovukForm
@@ -179,3 +180,41 @@ class PauseForm(GovukForm):
 
 class ResumeForm(GovukForm):
     resumed_on = _date("Resumed on")
+
+
+def _themes(hint: str) -> forms.MultipleChoiceField:
+    return forms.MultipleChoiceField(
+        label="Themes",
+        choices=list(THEMES.items()),
+        required=False,
+        widget=GovukCheckboxes,
+        help_text=hint,
+        error_messages={"invalid_choice": "Select themes from the list"},
+    )
+
+
+class RecommendationForm(GovukForm):
+    text = forms.CharField(
+        label="Recommendation",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        error_messages={"required": "Enter the recommendation"},
+    )
+    themes = _themes("The learning themes it addresses")
+
+
+class RecommendationActionForm(GovukForm):
+    title = forms.CharField(
+        label="What the action is",
+        max_length=300,
+        error_messages={"required": "Enter what the action is"},
+    )
+    description = forms.CharField(
+        label="More detail", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    owner_agency = _agencies()
+    due_date = _date("Due date")
+    themes = _themes("Leave all unticked to use the recommendation's themes")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["owner_agency"].label = "Owner agency"

@@ -16,6 +16,7 @@ from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
 from safeguarding.accounts.models import Agency
+from safeguarding.actions.models import THEMES
 from safeguarding.children.codes import Ethnicity
 from safeguarding.core.models import TimeStampedModel
 
@@ -221,3 +222,38 @@ class RapidReview(TimeStampedModel):
     panel_response_date = models.DateField(null=True, blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     history = HistoricalRecords(m2m_fields=[attending_agencies])
+
+
+class Recommendation(TimeStampedModel):
+    """One numbered recommendation of a review ("W14 R2"), tagged with learning themes, each with actions.
+
+    Issue 6, section 4: "Each review has recommendations (text, themes ...), each with actions". The actions
+    live in the shared tracker (safeguarding.actions) and point back here by source_ref "<code>/R<number>",
+    so an agency sees and updates them in its own tracker. Themes are codes from
+    safeguarding.actions.models.THEMES.
+    """
+
+    review = models.ForeignKey(CaseReview, on_delete=models.CASCADE, related_name="recommendations")
+    number = models.PositiveSmallIntegerField(help_text="1, 2, 3 ... within the review")
+    text = models.TextField()
+    themes = models.JSONField(default=list, blank=True, help_text="Theme codes from actions.models.THEMES")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["review", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["review", "number"], name="recommendation_number_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.review.code} R{self.number}"
+
+    @property
+    def source_ref(self) -> str:
+        """How its actions name it in the tracker: "W14/R2"."""
+        return f"{self.review.code}/R{self.number}"
+
+    @property
+    def theme_labels(self) -> list[str]:
+        return [THEMES.get(code, code) for code in self.themes]

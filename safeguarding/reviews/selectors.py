@@ -17,9 +17,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from safeguarding.access.permissions import can, holds, visible_to
+from safeguarding.actions.models import Action
+from safeguarding.actions.selectors import actions_visible_to, with_drift
 from safeguarding.core.attention import AttentionItem
 from safeguarding.core.clocks import DeadlineState, clock_due_date, deadline_status
-from safeguarding.reviews.models import CaseReview, Decision, ReviewPause, ReviewSubject
+from safeguarding.reviews.models import CaseReview, Decision, Recommendation, ReviewPause, ReviewSubject
 
 VIEW = "review.view"
 MANAGE = "review.manage"
@@ -207,3 +209,30 @@ def reviews_attention(user: Any) -> list[AttentionItem]:
             ", ".join(review.code for review in due_soon),
         ),
     ]
+
+
+@dataclass(frozen=True)
+class RecommendationRow:
+    """A recommendation and those of its tracker actions the person may see (with drift annotations)."""
+
+    recommendation: Recommendation
+    actions: list[Action]
+
+
+def review_recommendations(user: Any, review: CaseReview) -> list[RecommendationRow]:
+    """The review's recommendations in number order, each with its actions from the shared tracker.
+
+    Actions are matched by source_kind "review_recommendation" and source_ref "<code>/R<number>", and read
+    through the tracker's own scope: an agency-scoped reader sees only its agency's actions.
+    """
+    recommendations = list(Recommendation.objects.filter(review=review).select_related("review"))
+    refs = [recommendation.source_ref for recommendation in recommendations]
+    actions = with_drift(
+        actions_visible_to(user).filter(
+            source_kind=Action.SourceKind.REVIEW_RECOMMENDATION, source_ref__in=refs
+        )
+    ).order_by("due_date", "reference")
+    by_ref: dict[str, list[Action]] = {ref: [] for ref in refs}
+    for action in actions:
+        by_ref[action.source_ref].append(action)
+    return [RecommendationRow(rec, by_ref[rec.source_ref]) for rec in recommendations]

@@ -10,15 +10,21 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 
+from safeguarding.access.permissions import can
 from safeguarding.accounts.models import Agency
+from safeguarding.actions.models import THEMES, Action
+from safeguarding.actions.services import action_create
 from safeguarding.reviews.models import (
     CaseReview,
     Decision,
     RapidReview,
     RapidReviewRequest,
+    Recommendation,
     ReviewPause,
     ReviewSubject,
 )
@@ -242,3 +248,75 @@ def review_resume(*, actor: Any, review: CaseReview, resumed_on: date) -> Review
     review.status = CaseReview.Status.IN_PROGRESS
     review.save()
     return pause
+
+
+def _require_manage(actor: Any, review: CaseReview) -> None:
+    # The tracker's action_create leaves the permission check to its callers: here, review.manage.
+    if not can(actor, "review.manage", review):
+        raise PermissionDenied(
+            "Only the business unit and case reviewers may change a review's recommendations"
+        )
+
+
+def _theme_codes(themes: Iterable[str]) -> list[str]:
+    """The chosen theme codes, once each, in the order given; each must be one of actions.models.THEMES."""
+    chosen = list(dict.fromkeys(themes))
+    unknown = [code for code in chosen if code not in THEMES]
+    if unknown:
+        raise ReviewError(f"Unknown theme: {', '.join(unknown)}", "themes")
+    return chosen
+
+
+@transaction.atomic
+def recommendation_add(
+    *, review: CaseReview, actor: Any, text: str, themes: Iterable[str] = ()
+) -> Recommendation:
+    """Add the review's next recommendation, numbered 1, 2, 3 ... within the review (never reused)."""
+    _require_manage(actor, review)
+    if not text.strip():
+        raise ReviewError("Enter the recommendation", "text")
+    codes = _theme_codes(themes)
+    # Locks the review row on databases that support it, so two people adding at once get different numbers.
+    CaseReview.objects.select_for_update().filter(pk=review.pk).first()
+    last = Recommendation.objects.filter(review=review).aggregate(last=Max("number"))["last"] or 0
+    return Recommendation.objects.create(
+        review=review, number=last + 1, text=text.strip(), themes=codes, created_by=actor
+    )
+
+
+def recommendation_action_add(
+    *,
+    recommendation: Recommendation,
+    actor: Any,
+    title: str,
+    owner_agency: Agency,
+    due_date: date,
+    description: str = "",
+    owner_person: Any = None,
+    themes: Iterable[str] | None = None,
+) -> Action:
+    """An action in the shared tracker for one recommendation, owned by one agency.
+
+    It is found again by source_kind "review_recommendation" and source_ref "<code>/R<number>" (e.g.
+    "W14/R2"); its themes default to the recommendation's. The owner agency sees and updates it in its
+    tracker (action.view / action.update at AGENCY scope).
+    """
+    review = recommendation.review
+    _require_manage(actor, review)
+    codes = _theme_codes(recommendation.themes if themes is None else themes)
+    try:
+        return action_create(
+            actor=actor,
+            title=title,
+            source_kind=Action.SourceKind.REVIEW_RECOMMENDATION,
+            owner_agency=owner_agency,
+            due_date=due_date,
+            description=description,
+            source_ref=recommendation.source_ref,
+            source_label=f"Review {review.code}, recommendation {recommendation.number}",
+            owner_person=owner_person,
+            themes=codes,
+        )
+    except ValidationError as error:
+        field, messages = next(iter(error.message_dict.items()))
+        raise ReviewError(messages[0], field) from error

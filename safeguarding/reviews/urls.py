@@ -22,4 +22,10 @@ urlpatterns = [
     path("<str:code>/decision/", views.decision, name="decision"),
     path("<str:code>/pause/", views.pause, name="pause"),
     path("<str:code>/resume/", views.resume, name="resume"),
+    path("<str:code>/recommendations/new/", views.recommendation_add, name="recommendation_add"),
+    path(
+        "<str:code>/recommendations/<int:number>/actions/new/",
+        views.recommendation_action_add,
+        name="recommendation_action_add",
+    ),
 ]

@@ -30,13 +30,15 @@ from safeguarding.reviews.forms import (
     NotificationForm,
     PauseForm,
     RapidReviewForm,
+    RecommendationActionForm,
+    RecommendationForm,
     ReferralForm,
     ReferralWithSubjectForm,
     ResumeForm,
     ReturnedForm,
     SubjectForm,
 )
-from safeguarding.reviews.models import CaseReview, RapidReview, ReviewSubject
+from safeguarding.reviews.models import CaseReview, RapidReview, Recommendation, ReviewSubject
 from safeguarding.reviews.selectors import (
     IDENTITY,
     MANAGE,
@@ -44,6 +46,7 @@ from safeguarding.reviews.selectors import (
     review_clocks,
     review_days_lost,
     review_get_for_user,
+    review_recommendations,
     review_subject_get_for_user,
     reviews_summary,
 )
@@ -101,6 +104,7 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
             "can_manage": can(request.user, MANAGE, review),
             "may_see_identity": may_see_identity,
             "subject": subject,
+            "recommendations": review_recommendations(request.user, review),
         },
     )
 
@@ -363,4 +367,56 @@ def resume(request: HttpRequest, code: str) -> HttpResponse:
         heading="Resume the review",
         button="Resume",
         write=lambda review, data: services.review_resume(actor=request.user, review=review, **data),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required(MANAGE)
+def recommendation_add(request: HttpRequest, code: str) -> HttpResponse:
+    return _review_form(
+        request,
+        code,
+        RecommendationForm,
+        heading="Add a recommendation",
+        button="Add the recommendation",
+        write=lambda review, data: services.recommendation_add(
+            review=review, actor=request.user, text=data["text"], themes=data["themes"]
+        ),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required(MANAGE)
+def recommendation_action_add(request: HttpRequest, code: str, number: int) -> HttpResponse:
+    review = review_get_for_user(request.user, code, for_write=True)
+    recommendation = (
+        Recommendation.objects.filter(review=review, number=number).select_related("review").first()
+    )
+    if recommendation is None:
+        raise Http404("No such recommendation on this review")
+    form = RecommendationActionForm(request.POST if request.method == "POST" else None)
+
+    def save(form: forms.Form) -> str:
+        data = form.cleaned_data
+        services.recommendation_action_add(
+            recommendation=recommendation,
+            actor=request.user,
+            title=data["title"],
+            owner_agency=data["owner_agency"],
+            due_date=data["due_date"],
+            description=data["description"],
+            themes=data["themes"] or None,
+        )
+        return _detail_url(review) + "#recommendations"
+
+    return _form_page(
+        request,
+        form=form,
+        heading=f"Add an action: review {review.code}, recommendation {recommendation.number}",
+        button="Add the action",
+        save=save,
+        done="Action added to the tracker",
+        cancel=_detail_url(review),
+        review=review,
+        intro=f"Recommendation {recommendation.number}: {recommendation.text}",
     )
