@@ -1,4 +1,5 @@
-"""Services that write indicator data: syncing the registry, computing a year, signing a period off.
+"""Services that write indicator data: syncing the registry, computing a year, signing a period off, and
+the commentary beside a figure.
 
 `indicators_compute(year=2022)` computes every registered computed indicator for the financial year and
 its four quarters, with every breakdown, in one transaction, runs the consistency checks and stores their
@@ -23,6 +24,7 @@ from safeguarding.indicators.checks import rounded, run_checks
 from safeguarding.indicators.models import (
     ComputationRun,
     Indicator,
+    IndicatorNarrative,
     IndicatorValue,
     IndicatorVersion,
     PeriodSignOff,
@@ -36,6 +38,9 @@ from safeguarding.indicators.registry import (
     registry,
 )
 from safeguarding.population.selectors import population_for_year
+
+# The longest commentary beside a figure (a form's limit and the service's).
+NARRATIVE_MAX_LENGTH = 5_000
 
 # frontdoor.measures.Unit values -> the registry's units.
 _UNITS = {"count": Unit.COUNT, "percent": Unit.PERCENT, "per 10,000 children": Unit.PER_10K}
@@ -307,4 +312,22 @@ def latest_run_with(period_key: str) -> ComputationRun | None:
         ComputationRun.objects.filter(values__period_key=period_key, status=ComputationRun.Status.SUCCEEDED)
         .order_by("-started_at", "-pk")
         .first()
+    )
+
+
+@transaction.atomic
+def narrative_add(*, actor: Any, indicator: Indicator, period_key: str, text: str) -> IndicatorNarrative:
+    """The commentary the PQA chair or the business unit writes beside an indicator's figure for a period."""
+    text = text.strip()
+    if not text:
+        raise ValueError("Enter the commentary")
+    if len(text) > NARRATIVE_MAX_LENGTH:
+        raise ValueError(f"The commentary must be {NARRATIVE_MAX_LENGTH:,} characters or fewer")
+    return IndicatorNarrative.objects.create(
+        indicator=indicator,
+        period_key=period_key,
+        text=text,
+        written_by=actor,
+        written_by_name=getattr(actor, "full_name", "") or str(actor),
+        written_at=timezone.now(),
     )

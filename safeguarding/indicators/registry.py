@@ -580,12 +580,11 @@ def _year_from(code: str, period_type: str) -> str:
 
 
 def _journey_definitions() -> list[IndicatorDefinition]:
-    try:
-        journey = importlib.import_module("safeguarding.indicators.journey")
-    except ImportError:  # the journey module is being written alongside this one
-        return []
-    measures: dict[str, Compute] = getattr(journey, "JOURNEY_MEASURES", {})
-    breakdowns: dict[str, dict[str, BreakdownCompute]] = getattr(journey, "JOURNEY_BREAKDOWNS", {})
+    # Imported here, not at the top: indicators.models imports this module while the apps load, before
+    # the children models that journey.py reads from are ready to import.
+    journey = importlib.import_module("safeguarding.indicators.journey")
+    measures: dict[str, Compute] = journey.JOURNEY_MEASURES
+    breakdowns: dict[str, dict[str, BreakdownCompute]] = journey.JOURNEY_BREAKDOWNS
     found = []
     for code, function in measures.items():
         unit = _journey_unit(code)

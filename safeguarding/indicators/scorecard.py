@@ -18,8 +18,7 @@ RAG against a target (the partnership's performance framework, seed 004 section 
 - lower is better: the mirror image (green at or below the target, amber within the tolerance above);
 - neutral polarity or no target: no RAG.
 
-The one write here, `narrative_add`, is the commentary the PQA chair or the business unit writes beside a
-figure.
+Reads only: the commentary beside a figure is written by `compute.narrative_add`.
 """
 
 from __future__ import annotations
@@ -31,7 +30,6 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -48,7 +46,6 @@ from safeguarding.indicators.models import (
 from safeguarding.indicators.registry import THEMES, Polarity, Unit, registry
 
 TREND_QUARTERS = 8
-NARRATIVE_MAX_LENGTH = 5_000
 COMPARATOR_KINDS = (
     ("england", "England"),
     ("statistical_neighbours", "Statistical neighbours"),
@@ -750,24 +747,3 @@ class SignOffLine:
 def sign_off_lines(year: Period) -> list[SignOffLine]:
     sources = period_sources(year_and_quarters(year))
     return [SignOffLine(s.period, s) for s in sources.values()]
-
-
-# --- The one write: a commentary beside a figure ------------------------------------------------------------
-
-
-@transaction.atomic
-def narrative_add(*, actor: Any, indicator: Indicator, period_key: str, text: str) -> IndicatorNarrative:
-    """The commentary the PQA chair or the business unit writes beside an indicator's figure for a period."""
-    text = text.strip()
-    if not text:
-        raise ValueError("Enter the commentary")
-    if len(text) > NARRATIVE_MAX_LENGTH:
-        raise ValueError(f"The commentary must be {NARRATIVE_MAX_LENGTH:,} characters or fewer")
-    return IndicatorNarrative.objects.create(
-        indicator=indicator,
-        period_key=period_key,
-        text=text,
-        written_by=actor,
-        written_by_name=getattr(actor, "full_name", "") or str(actor),
-        written_at=timezone.now(),
-    )

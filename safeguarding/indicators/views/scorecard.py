@@ -25,7 +25,7 @@ from safeguarding.core.exports import streaming_csv_response, xlsx_response
 from safeguarding.core.forms import GovukForm
 from safeguarding.frontdoor.measures import Period, PeriodKind, Tier, measures_tier
 from safeguarding.indicators import scorecard as read
-from safeguarding.indicators.compute import period_sign_off
+from safeguarding.indicators.compute import NARRATIVE_MAX_LENGTH, narrative_add, period_sign_off
 from safeguarding.indicators.models import ComputationRun, Indicator, PeriodSignOff
 from safeguarding.indicators.registry import THEMES
 
@@ -162,7 +162,7 @@ class NarrativeForm(GovukForm):
     text = forms.CharField(
         label="Commentary",
         help_text="What lies behind this figure, for the scorecard's readers. Up to 5,000 characters.",
-        max_length=read.NARRATIVE_MAX_LENGTH,
+        max_length=NARRATIVE_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 5}),
         error_messages={
             "required": "Enter the commentary",
@@ -190,7 +190,7 @@ def scorecard_indicator(request: HttpRequest, period_key: str, code: str) -> Htt
             raise Http404("No such indicator")
         if form.is_valid():
             try:
-                read.narrative_add(
+                narrative_add(
                     actor=request.user,
                     indicator=indicator,
                     period_key=period.key,
