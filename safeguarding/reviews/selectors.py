@@ -21,7 +21,14 @@ from safeguarding.actions.models import Action
 from safeguarding.actions.selectors import actions_visible_to, with_drift
 from safeguarding.core.attention import AttentionItem
 from safeguarding.core.clocks import DeadlineState, clock_due_date, deadline_status
-from safeguarding.reviews.models import CaseReview, Decision, Recommendation, ReviewPause, ReviewSubject
+from safeguarding.reviews.models import (
+    CaseReview,
+    Decision,
+    RapidReview,
+    Recommendation,
+    ReviewPause,
+    ReviewSubject,
+)
 
 VIEW = "review.view"
 MANAGE = "review.manage"
@@ -236,3 +243,12 @@ def review_recommendations(user: Any, review: CaseReview) -> list[Recommendation
     for action in actions:
         by_ref[action.source_ref].append(action)
     return [RecommendationRow(rec, by_ref[rec.source_ref]) for rec in recommendations]
+
+
+def rapid_review_of(review: CaseReview) -> RapidReview | None:
+    """The review's rapid review meeting, with the agencies that attended, or None before it is recorded."""
+    return RapidReview.objects.filter(review=review).prefetch_related("attending_agencies").first()
+
+
+def recommendation_of(review: CaseReview, number: int) -> Recommendation | None:
+    return Recommendation.objects.filter(review=review, number=number).select_related("review").first()

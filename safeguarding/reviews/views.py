@@ -38,11 +38,13 @@ from safeguarding.reviews.forms import (
     ReturnedForm,
     SubjectForm,
 )
-from safeguarding.reviews.models import CaseReview, RapidReview, Recommendation, ReviewSubject
+from safeguarding.reviews.models import CaseReview, ReviewSubject
 from safeguarding.reviews.selectors import (
     IDENTITY,
     MANAGE,
     VIEW,
+    rapid_review_of,
+    recommendation_of,
     review_clocks,
     review_days_lost,
     review_get_for_user,
@@ -86,7 +88,7 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
         subject = review_subject_get_for_user(request.user, review)
         if subject is not None:
             _log_subject_view(request, subject, "Case review page (subject panel)")
-    rapid = RapidReview.objects.filter(review=review).prefetch_related("attending_agencies").first()
+    rapid = rapid_review_of(review)
     return render(
         request,
         "reviews/detail.html",
@@ -303,7 +305,7 @@ def information_returned(request: HttpRequest, code: str, pk: int) -> HttpRespon
 
 
 def _rapid_initial(review: CaseReview) -> dict[str, Any]:
-    rapid = RapidReview.objects.filter(review=review).first()
+    rapid = rapid_review_of(review)
     if rapid is None:
         return {}
     fields = ("meeting_date", "immediate_actions", "learning_identified", "recommendation")
@@ -389,9 +391,7 @@ def recommendation_add(request: HttpRequest, code: str) -> HttpResponse:
 @permission_required(MANAGE)
 def recommendation_action_add(request: HttpRequest, code: str, number: int) -> HttpResponse:
     review = review_get_for_user(request.user, code, for_write=True)
-    recommendation = (
-        Recommendation.objects.filter(review=review, number=number).select_related("review").first()
-    )
+    recommendation = recommendation_of(review, number)
     if recommendation is None:
         raise Http404("No such recommendation on this review")
     form = RecommendationActionForm(request.POST if request.method == "POST" else None)
