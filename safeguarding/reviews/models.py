@@ -38,6 +38,35 @@ class Decision(models.TextChoices):
 REVIEWING_DECISIONS = frozenset(set(Decision) - {Decision.NO_LOCAL_REVIEW})
 
 
+class Reviewer(TimeStampedModel):
+    """One of the partnership's pool of independent reviewers, with their expertise (issue 6, section 3)."""
+
+    name = models.CharField(max_length=200)
+    organisation = models.CharField(max_length=200, blank=True)
+    email = models.EmailField(blank=True)
+    expertise = models.TextField(
+        help_text="What they are expert in, e.g. children's social care, health, domestic abuse, SARs"
+    )
+    active = models.BooleanField(default=True, help_text="Still in the pool and available for new reviews")
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ReviewerAppointment(models.TextChoices):
+    """How the reviewer of a review was appointed."""
+
+    POOL = "pool", "From the partnership's reviewer pool"
+    OPEN_TENDER = "open_tender", "Open tender"
+    DIRECT_AWARD = "direct_award", "Direct award (urgent or specialist)"
+    PANEL_RECOMMENDED = "panel_recommended", "Recommended by the National Panel"
+    IN_HOUSE = "in_house", "In-house reviewer"
+
+
 class CaseReview(TimeStampedModel):
     class Kind(models.TextChoices):
         # Children Act 2004 s16C: the local authority notifies the Child Safeguarding Practice Review Panel.
@@ -82,6 +111,16 @@ class CaseReview(TimeStampedModel):
     )
     decided_on = models.DateField(null=True, blank=True, help_text="The date of the executive decision")
     published_on = models.DateField(null=True, blank=True)
+    publication_url = models.URLField(blank=True, help_text="Where the published report can be read")
+    # The review itself (LCSPR, SAR, DHR, thematic or another alternative), once the decision is made.
+    # It starts on the day its terms of reference are agreed.
+    terms_of_reference = models.TextField(blank=True)
+    terms_agreed_on = models.DateField(null=True, blank=True, help_text="The day the review started")
+    reviewer = models.ForeignKey(
+        Reviewer, on_delete=models.PROTECT, null=True, blank=True, related_name="reviews"
+    )
+    reviewer_appointed_on = models.DateField(null=True, blank=True)
+    reviewer_appointment = models.CharField(max_length=30, choices=ReviewerAppointment.choices, blank=True)
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -179,6 +218,45 @@ class ReviewPause(TimeStampedModel):
     def days_lost(self, today: date) -> int:
         """Calendar days the review stood still: to the day it resumed, or to `today` while still paused."""
         return ((self.resumed_on or today) - self.paused_on).days
+
+
+class MilestoneStage(models.TextChoices):
+    """A review's milestones, in the order they happen (issue 6, section 3)."""
+
+    SCOPING = "scoping", "Scoping"
+    PRACTITIONER_EVENT = "practitioner_event", "Practitioner event"
+    FAMILY_INVOLVEMENT = "family_involvement", "Family involvement"
+    DRAFT = "draft", "Draft report"
+    FINAL_REPORT = "final_report", "Final report"
+    EXEC_SIGN_OFF = "exec_sign_off", "Executive sign-off"
+    PUBLICATION = "publication", "Publication"
+
+
+MILESTONE_ORDER: dict[str, int] = {stage.value: position for position, stage in enumerate(MilestoneStage)}
+
+
+class ReviewMilestone(TimeStampedModel):
+    """One milestone of a review in progress: when it is planned and when it was done."""
+
+    review = models.ForeignKey(CaseReview, on_delete=models.CASCADE, related_name="milestones")
+    stage = models.CharField(max_length=30, choices=MilestoneStage.choices)
+    planned_date = models.DateField(null=True, blank=True)
+    done_on = models.DateField(null=True, blank=True)
+    notes = models.CharField(max_length=500, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["review", "planned_date", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["review", "stage"], name="reviewmilestone_one_per_stage"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.review.code}: {self.get_stage_display()}"
+
+    @property
+    def position(self) -> int:
+        return MILESTONE_ORDER[self.stage]
 
 
 class RapidReviewRequest(TimeStampedModel):
