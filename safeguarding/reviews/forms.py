@@ -200,6 +200,7 @@ class RecommendationForm(GovukForm):
         error_messages={"required": "Enter the recommendation"},
     )
     themes = _themes("The learning themes it addresses")
+    agreed_on = _date("Date the recommendation was agreed")
 
 
 class RecommendationActionForm(GovukForm):

@@ -315,6 +315,8 @@ class Recommendation(TimeStampedModel):
     number = models.PositiveSmallIntegerField(help_text="1, 2, 3 ... within the review")
     text = models.TextField()
     themes = models.JSONField(default=list, blank=True, help_text="Theme codes from actions.models.THEMES")
+    # The year in numbers counts recommendations by the day they were agreed, not the day they were typed in.
+    agreed_on = models.DateField(help_text="The day the recommendation was agreed")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     history = HistoricalRecords()
 

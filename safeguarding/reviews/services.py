@@ -269,18 +269,29 @@ def _theme_codes(themes: Iterable[str]) -> list[str]:
 
 @transaction.atomic
 def recommendation_add(
-    *, review: CaseReview, actor: Any, text: str, themes: Iterable[str] = ()
+    *,
+    review: CaseReview,
+    actor: Any,
+    text: str,
+    themes: Iterable[str] = (),
+    agreed_on: date | None = None,
 ) -> Recommendation:
-    """Add the review's next recommendation, numbered 1, 2, 3 ... within the review (never reused)."""
+    """Add the review's next recommendation, numbered 1, 2, 3 ... within the review (never reused).
+
+    `agreed_on` is the day it was agreed; it defaults to today."""
     _require_manage(actor, review)
     if not text.strip():
         raise ReviewError("Enter the recommendation", "text")
+    agreed_on = agreed_on or timezone.localdate()
+    _not_future(agreed_on, "agreed_on", "The date it was agreed")
+    if agreed_on < review.aware_date:
+        raise ReviewError("It cannot be agreed before the partnership became aware", "agreed_on")
     codes = _theme_codes(themes)
     # Locks the review row on databases that support it, so two people adding at once get different numbers.
     CaseReview.objects.select_for_update().filter(pk=review.pk).first()
     last = Recommendation.objects.filter(review=review).aggregate(last=Max("number"))["last"] or 0
     return Recommendation.objects.create(
-        review=review, number=last + 1, text=text.strip(), themes=codes, created_by=actor
+        review=review, number=last + 1, text=text.strip(), themes=codes, agreed_on=agreed_on, created_by=actor
     )
 
 

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from django.urls import path
 
-from safeguarding.reviews import views
+from safeguarding.reviews import views, year_views
 
 app_name = "reviews"
 
 urlpatterns = [
+    *year_views.urlpatterns,
     path("", views.summary, name="summary"),
     path("refer/", views.refer, name="refer"),
     path("<str:code>/", views.detail, name="detail"),

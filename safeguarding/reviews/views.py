@@ -382,7 +382,11 @@ def recommendation_add(request: HttpRequest, code: str) -> HttpResponse:
         heading="Add a recommendation",
         button="Add the recommendation",
         write=lambda review, data: services.recommendation_add(
-            review=review, actor=request.user, text=data["text"], themes=data["themes"]
+            review=review,
+            actor=request.user,
+            text=data["text"],
+            themes=data["themes"],
+            agreed_on=data["agreed_on"],
         ),
     )
 

@@ -193,10 +193,14 @@ def test_business_unit_adds_a_recommendation_and_an_action_through_the_forms(per
     assert blank.status_code == 200 and "Enter the recommendation" in blank.text
     assert 'value="neglect" checked' in blank.text  # what was ticked stays ticked
     assert not Recommendation.objects.exists()
-    done = client.post(add, {"text": "Escalate neglect earlier", "themes": ["neglect", "think_family"]})
+    agreed = {"agreed_on_0": "3", "agreed_on_1": "2", "agreed_on_2": "2023"}
+    done = client.post(
+        add, {"text": "Escalate neglect earlier", "themes": ["neglect", "think_family"], **agreed}
+    )
     assert done.status_code == 302
     recommendation = Recommendation.objects.get()
     assert (recommendation.number, recommendation.themes) == (1, ["neglect", "think_family"])
+    assert recommendation.agreed_on == date(2023, 2, 3)
 
     action_add = reverse("reviews:recommendation_action_add", args=[review.code, 1])
     assert client.get(action_add).status_code == 200
