@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "safeguarding.demo",
     "safeguarding.reviews",
     "safeguarding.actions",
+    "safeguarding.briefings",
 ]
 
 MIDDLEWARE = [

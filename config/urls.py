@@ -14,6 +14,7 @@ urlpatterns = [
     path("indicators/", include("safeguarding.indicators.urls")),
     path("reviews/", include("safeguarding.reviews.urls")),
     path("actions/", include("safeguarding.actions.urls")),
+    path("briefings/", include("safeguarding.briefings.urls")),
     path("api/v1/", include("safeguarding.api.urls")),
     path("api-tokens/", include("safeguarding.api.page_urls")),
 ]

@@ -94,6 +94,7 @@ AREAS: tuple[Area, ...] = (
         "practitioner surveys.",
         ("Training events and attendance", "Evaluation at three stages", "Briefings and surveys"),
         permission="learning.view",
+        url_name="briefings:home",
     ),
     Area(
         "governance",
