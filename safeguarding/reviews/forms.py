@@ -12,7 +12,16 @@ from safeguarding.actions.models import THEMES
 from safeguarding.children.codes import Ethnicity
 from safeguarding.children.forms import GovukCheckboxes
 from safeguarding.core.forms import GovukForm
-from safeguarding.reviews.models import CODE_MAX_LENGTH, CaseReview, Decision, RapidReviewRequest, ReviewPause
+from safeguarding.reviews.models import (
+    CODE_MAX_LENGTH,
+    CaseReview,
+    Decision,
+    MilestoneStage,
+    RapidReviewRequest,
+    Reviewer,
+    ReviewerAppointment,
+    ReviewPause,
+)
 from safeguarding.reviews.models import ReviewSubject as Subject
 
 DATE_HINT = "For example, 27 3 2023"
@@ -219,3 +228,127 @@ class RecommendationActionForm(GovukForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["owner_agency"].label = "Owner agency"
+
+
+# --- Reviews in progress (issue 6, section 3) -----------------------------------------------------------
+
+
+class ReviewerForm(GovukForm):
+    """One reviewer in the partnership's pool."""
+
+    name = forms.CharField(
+        label="Name", max_length=200, error_messages={"required": "Enter the reviewer's name"}
+    )
+    organisation = forms.CharField(label="Organisation", max_length=200, required=False)
+    email = forms.CharField(
+        label="Email address",
+        max_length=254,
+        required=False,
+        widget=forms.EmailInput(attrs={"spellcheck": "false", "autocomplete": "off"}),
+    )
+    expertise = forms.CharField(
+        label="Expertise",
+        help_text="For example: children's social care, health, domestic abuse, safeguarding adult reviews",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Enter what the reviewer is expert in"},
+    )
+    active = forms.BooleanField(
+        label="In the pool and available for new reviews", required=False, initial=True
+    )
+
+
+def _appointment(*, required: bool) -> forms.ChoiceField:
+    field = _choice("How the reviewer was appointed", ReviewerAppointment.choices, required=required)
+    field.error_messages["required"] = "Select how the reviewer was appointed"
+    return field
+
+
+def _reviewer_choice(*, required: bool) -> forms.ModelChoiceField:
+    return forms.ModelChoiceField(
+        label="Reviewer",
+        queryset=Reviewer.objects.none(),
+        required=required,
+        empty_label="Select a reviewer" if required else "Not appointed yet",
+        help_text="From the reviewer pool",
+        error_messages={
+            "required": "Select the reviewer",
+            "invalid_choice": "Select a reviewer from the list",
+        },
+    )
+
+
+class _AppointmentFields(GovukForm):
+    """The reviewer and how they were appointed; `reviewers` is the pool they may be chosen from."""
+
+    def __init__(self, *args: Any, reviewers: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["reviewer"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = reviewers if reviewers is not None else Reviewer.objects.filter(active=True)
+
+
+class ReviewStartForm(_AppointmentFields):
+    terms_of_reference = forms.CharField(
+        label="Terms of reference",
+        help_text="What the review will look at: its scope, the period and the key lines of enquiry",
+        widget=forms.Textarea(attrs={"rows": 6}),
+        error_messages={"required": "Enter the terms of reference"},
+    )
+    terms_agreed_on = _date("Date the terms of reference were agreed (the review starts that day)")
+    reviewer = _reviewer_choice(required=False)
+    reviewer_appointed_on = _date("Date the reviewer was appointed", required=False)
+    reviewer_appointment = _appointment(required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # One optional planned date per milestone, in order: plan_scoping, plan_practitioner_event, ...
+        for stage in MilestoneStage:
+            self.fields[f"plan_{stage.value}"] = _date(f"Planned date: {stage.label.lower()}", required=False)
+        self._describe_fields()
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not data.get("reviewer"):
+            if data.get("reviewer_appointment"):
+                self.add_error("reviewer", "Select the reviewer, or leave how they were appointed blank")
+            elif data.get("reviewer_appointed_on"):
+                self.add_error("reviewer", "Select the reviewer, or leave the date they were appointed blank")
+        return data
+
+    def plan(self) -> dict[str, Any]:
+        return {stage.value: self.cleaned_data.get(f"plan_{stage.value}") for stage in MilestoneStage}
+
+
+class ReviewerSetForm(_AppointmentFields):
+    reviewer = _reviewer_choice(required=True)
+    reviewer_appointed_on = _date("Date the reviewer was appointed")
+    reviewer_appointment = _appointment(required=True)
+
+
+class MilestoneForm(GovukForm):
+    planned_date = _date("Planned date", required=False)
+    done_on = _date("Date it was done", required=False, hint="Leave blank until it is done. " + DATE_HINT)
+    notes = forms.CharField(
+        label="Notes", max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args: Any, publication: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if publication:
+            # Publication is done by "Publish the review", which records the date and the link.
+            del self.fields["done_on"]
+
+
+class PublishForm(GovukForm):
+    published_on = _date("Date it was published")
+    publication_url = forms.CharField(
+        label="Web address of the published report",
+        max_length=200,
+        required=False,
+        help_text="For example, https://example.org/reviews/w14",
+        widget=forms.URLInput(attrs={"spellcheck": "false"}),
+    )
+
+
+class CloseForm(GovukForm):
+    """Closing a review asks for nothing but the button."""

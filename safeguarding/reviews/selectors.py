@@ -11,7 +11,7 @@ from datetime import date
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
@@ -22,10 +22,15 @@ from safeguarding.actions.selectors import actions_visible_to, with_drift
 from safeguarding.core.attention import AttentionItem
 from safeguarding.core.clocks import DeadlineState, clock_due_date, deadline_status
 from safeguarding.reviews.models import (
+    MILESTONE_ORDER,
+    REVIEWING_DECISIONS,
     CaseReview,
     Decision,
+    MilestoneStage,
     RapidReview,
     Recommendation,
+    Reviewer,
+    ReviewMilestone,
     ReviewPause,
     ReviewSubject,
 )
@@ -101,6 +106,9 @@ def review_clocks(review: CaseReview, *, now: Any = None) -> list[ReviewClock]:
     - Notification to the Panel (notifiable incidents only): 5 working days from awareness.
     - Rapid review: 15 working days from the notification; met by the rapid review meeting.
     - Publication (a local review): LCSPR_PUBLICATION_MONTHS from the executive decision; met by publication.
+    - Milestones of a review in progress (scoping ... publication): each planned date not yet done, named
+      "milestone-<stage>" (e.g. "milestone-draft") with the stage's label as title; left out while the
+      review is paused and once it is published or closed (see _milestone_clocks).
     """
     clocks: list[ReviewClock] = []
     if review.is_notifiable:
@@ -128,7 +136,177 @@ def review_clocks(review: CaseReview, *, now: Any = None) -> list[ReviewClock]:
         clocks.append(
             _clock("lcspr-publication", "Publish the review", review.decided_on, review.published_on, now)
         )
+    clocks.extend(_milestone_clocks(review, now))
     return clocks
+
+
+# A published or closed review expects no more milestones (any left unrecorded are not chased).
+_FINISHED = (CaseReview.Status.PUBLISHED, CaseReview.Status.CLOSED, CaseReview.Status.NO_FURTHER_REVIEW)
+
+
+def _milestones_of(review: CaseReview) -> list[ReviewMilestone]:
+    """The review's milestones in MILESTONE_ORDER (read from a prefetch when there is one)."""
+    return sorted(review.milestones.all(), key=lambda milestone: MILESTONE_ORDER[milestone.stage])
+
+
+def review_is_paused(review: CaseReview) -> bool:
+    """Paused now: review_pause sets the status and review_resume clears it."""
+    return review.status == CaseReview.Status.PAUSED
+
+
+def _milestone_clocks(review: CaseReview, now: Any) -> list[ReviewClock]:
+    """A deadline for each milestone with a planned date that is not done yet ("milestone-draft" etc.).
+
+    A paused review's milestones are left out altogether while it is paused: nothing is expected to move
+    while the review stands still (criminal proceedings, an inquest), so a planned date passing then is
+    neither overdue nor due soon, and no reminder goes out. They come back, with their planned dates, once
+    it resumes (the business unit re-plans them then). Done milestones are on the review page's milestones
+    table, not here.
+    """
+    if review_is_paused(review) or review.status in _FINISHED:
+        return []
+    clocks = []
+    for milestone in _milestones_of(review):
+        if milestone.done_on is not None or milestone.planned_date is None:
+            continue
+        status = deadline_status(milestone.planned_date, now=now)
+        state = ClockState.OVERDUE if status.state == DeadlineState.OVERDUE else ClockState.DUE
+        clocks.append(
+            ReviewClock(
+                f"milestone-{milestone.stage.replace('_', '-')}",
+                milestone.get_stage_display(),
+                milestone.planned_date,
+                state,
+                status.label,
+                None,
+                status.working_days_left,
+            )
+        )
+    return clocks
+
+
+@dataclass(frozen=True)
+class NextMilestone:
+    """The first milestone of a review in progress that is not done yet."""
+
+    stage: str
+    title: str
+    planned_date: date | None
+    overdue: bool
+    on_hold: bool  # the review is paused, so a passed planned date is not overdue
+    label: str
+
+
+def review_next_milestone(review: CaseReview, *, now: Any = None) -> NextMilestone | None:
+    """The first stage in MILESTONE_ORDER not done yet, with its planned date and whether it is overdue
+    (never while the review is paused); None before the review starts, once every milestone is done, and
+    once the review is published or closed."""
+    if review.status in _FINISHED:
+        return None
+    pending = [milestone for milestone in _milestones_of(review) if milestone.done_on is None]
+    if not pending:
+        return None
+    milestone = pending[0]
+    title = milestone.get_stage_display()
+    on_hold = review_is_paused(review)
+    if milestone.planned_date is None:
+        return NextMilestone(milestone.stage, title, None, False, on_hold, "Not planned yet")
+    status = deadline_status(milestone.planned_date, now=now)
+    if on_hold:
+        label = f"On hold while the review is paused (planned for {milestone.planned_date:%-d %B %Y})"
+        return NextMilestone(milestone.stage, title, milestone.planned_date, False, True, label)
+    overdue = status.state == DeadlineState.OVERDUE
+    return NextMilestone(milestone.stage, title, milestone.planned_date, overdue, False, status.label)
+
+
+@dataclass(frozen=True)
+class MilestoneRow:
+    """One row of the review page's milestones table."""
+
+    milestone: ReviewMilestone
+    late: bool  # done after its planned date
+    overdue: bool  # not done, planned date passed, review not paused
+    on_hold: bool  # not done, planned date passed, review paused
+
+
+def review_milestones(review: CaseReview, *, now: Any = None) -> list[MilestoneRow]:
+    """The review's milestones in order, each flagged late (done after the plan) or overdue."""
+    today = timezone.localdate(now) if now is not None else timezone.localdate()
+    paused = review_is_paused(review)
+    rows = []
+    for milestone in _milestones_of(review):
+        planned, done = milestone.planned_date, milestone.done_on
+        late = done is not None and planned is not None and done > planned
+        passed = done is None and planned is not None and planned < today
+        rows.append(MilestoneRow(milestone, late, passed and not paused, passed and paused))
+    return rows
+
+
+def review_type_label(review: CaseReview) -> str:
+    """The kind of review decided on: LCSPR (a child's local review), SAR (an adult's), DHR (after a domestic
+    homicide review notification), or the alternative review's name; "" when no review was decided."""
+    if review.decision not in REVIEWING_DECISIONS:
+        return ""
+    if review.decision == Decision.LOCAL_REVIEW:
+        if review.kind == CaseReview.Kind.DHR_NOTIFICATION:
+            return "DHR"
+        if review.subject_type == CaseReview.SubjectType.ADULT:
+            return "SAR"
+        return "LCSPR"
+    label = str(Decision(review.decision).label)
+    name = label.removeprefix("Alternative: ")
+    return name[:1].upper() + name[1:]
+
+
+# The referral types in a word or two, for the summary table (the full labels are on the review page).
+_REFERRAL_SHORT = {
+    CaseReview.Kind.NOTIFIABLE_INCIDENT: "Notifiable incident",
+    CaseReview.Kind.NON_NOTIFIABLE: "Non-notifiable case",
+    CaseReview.Kind.SAR_REFERRAL: "SAR referral",
+    CaseReview.Kind.DHR_NOTIFICATION: "DHR notification",
+}
+
+
+def referral_short_label(review: CaseReview) -> str:
+    """"Notifiable incident (child)" and so on: the referral's type in brief, with child or adult."""
+    kind = _REFERRAL_SHORT.get(CaseReview.Kind(review.kind), review.get_kind_display())
+    return f"{kind} ({review.get_subject_type_display().lower()})"
+
+
+def review_publication_clock(review: CaseReview, *, now: Any = None) -> ReviewClock | None:
+    """The local review's publication deadline (met by publication), or None."""
+    return next((c for c in review_clocks(review, now=now) if c.name == "lcspr-publication"), None)
+
+
+@dataclass(frozen=True)
+class ReviewerRow:
+    reviewer: Reviewer
+    codes: list[str]  # the reviews they lead that the reader may see, by code
+
+
+def reviewers_pool(user: Any) -> list[ReviewerRow]:
+    """The reviewer pool, active reviewers first, each with the reviews they lead (by code only)."""
+    visible = reviews_visible_to(user).filter(reviewer__isnull=False).order_by("code")
+    codes: dict[int, list[str]] = {}
+    for reviewer_id, code in visible.values_list("reviewer_id", "code"):
+        codes.setdefault(reviewer_id, []).append(code)
+    reviewers = Reviewer.objects.order_by("-active", "name")
+    return [ReviewerRow(reviewer, codes.get(reviewer.pk, [])) for reviewer in reviewers]
+
+
+def reviewer_get(pk: int) -> Reviewer:
+    reviewer = Reviewer.objects.filter(pk=pk).first()
+    if reviewer is None:
+        raise Http404("No such reviewer")
+    return reviewer
+
+
+def reviewers_for_appointment(current: Reviewer | None = None) -> QuerySet[Reviewer]:
+    """Reviewers who may be appointed: the active pool, and the review's current reviewer."""
+    query = Q(active=True)
+    if current is not None:
+        query |= Q(pk=current.pk)
+    return Reviewer.objects.filter(query).order_by("name")
 
 
 def _has_rapid_review(review: CaseReview) -> bool:
@@ -141,7 +319,11 @@ def _has_rapid_review(review: CaseReview) -> bool:
 
 def review_next_deadline(review: CaseReview, *, now: Any = None) -> ReviewClock | None:
     """The earliest deadline not yet met, or None."""
-    open_clocks = [clock for clock in review_clocks(review, now=now) if clock.state != ClockState.DONE]
+    return _next_open(review_clocks(review, now=now))
+
+
+def _next_open(clocks: list[ReviewClock]) -> ReviewClock | None:
+    open_clocks = [clock for clock in clocks if clock.state != ClockState.DONE]
     return min(open_clocks, key=lambda clock: clock.due, default=None)
 
 
@@ -152,6 +334,11 @@ class ReviewSummaryRow:
     next_deadline: ReviewClock | None
     current_pause: ReviewPause | None
     days_lost: int
+    type_label: str = ""  # LCSPR, SAR, DHR or the alternative review ("" before a review is decided)
+    referral_label: str = ""  # the referral's type in brief, e.g. "Notifiable incident (child)"
+    next_milestone: NextMilestone | None = None
+    publication: ReviewClock | None = None  # a local review's publication deadline
+    planned_publication: date | None = None  # the publication milestone's planned date
 
 
 def review_days_lost(review: CaseReview, today: date) -> int:
@@ -163,18 +350,27 @@ def reviews_summary(user: Any, *, now: Any = None) -> list[ReviewSummaryRow]:
     """Every review the user may see, for the summary page: age in calendar days since awareness, the next
     deadline, the current pause and the days lost to pauses."""
     today = timezone.localdate(now) if now is not None else timezone.localdate()
-    reviews = reviews_visible_to(user).select_related("rapid_review").prefetch_related("pauses")
+    reviews = reviews_visible_to(user).select_related("rapid_review").prefetch_related("pauses", "milestones")
     rows = []
     for review in reviews:
         pauses = list(review.pauses.all())
         current = next((pause for pause in pauses if pause.resumed_on is None), None)
+        clocks = review_clocks(review, now=now)
+        publication_milestone = next(
+            (m for m in review.milestones.all() if m.stage == MilestoneStage.PUBLICATION), None
+        )
         rows.append(
             ReviewSummaryRow(
                 review=review,
                 age_days=(today - review.aware_date).days,
-                next_deadline=review_next_deadline(review, now=now),
+                next_deadline=_next_open(clocks),
                 current_pause=current,
                 days_lost=sum(pause.days_lost(today) for pause in pauses),
+                type_label=review_type_label(review),
+                referral_label=referral_short_label(review),
+                next_milestone=review_next_milestone(review, now=now),
+                publication=next((c for c in clocks if c.name == "lcspr-publication"), None),
+                planned_publication=publication_milestone.planned_date if publication_milestone else None,
             )
         )
     return rows
@@ -184,7 +380,8 @@ def reviews_needing_attention(user: Any, *, now: Any = None) -> tuple[list[CaseR
     """(overdue, due within ATTENTION_WORKING_DAYS working days) among reviews the user may manage."""
     overdue: list[CaseReview] = []
     due_soon: list[CaseReview] = []
-    for review in visible_to(user, CaseReview.objects.all(), MANAGE).select_related("rapid_review"):
+    managed = visible_to(user, CaseReview.objects.all(), MANAGE)
+    for review in managed.select_related("rapid_review").prefetch_related("milestones"):
         deadline = review_next_deadline(review, now=now)
         if deadline is None:
             continue

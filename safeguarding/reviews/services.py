@@ -6,11 +6,12 @@ act on; the views show it beside the form.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import URLValidator, validate_email
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -20,11 +21,17 @@ from safeguarding.accounts.models import Agency
 from safeguarding.actions.models import THEMES, Action
 from safeguarding.actions.services import action_create
 from safeguarding.reviews.models import (
+    MILESTONE_ORDER,
+    REVIEWING_DECISIONS,
     CaseReview,
     Decision,
+    MilestoneStage,
     RapidReview,
     RapidReviewRequest,
     Recommendation,
+    Reviewer,
+    ReviewerAppointment,
+    ReviewMilestone,
     ReviewPause,
     ReviewSubject,
 )
@@ -331,3 +338,308 @@ def recommendation_action_add(
     except ValidationError as error:
         field, messages = next(iter(error.message_dict.items()))
         raise ReviewError(messages[0], field) from error
+
+
+# --- Reviews in progress (issue 6, section 3) -----------------------------------------------------------
+
+
+def _require_pool_manage(actor: Any) -> None:
+    if not can(actor, "review.manage"):
+        raise PermissionDenied("Only the business unit and case reviewers may change the reviewer pool")
+
+
+def _require_review_manage(actor: Any, review: CaseReview) -> None:
+    if not can(actor, "review.manage", review):
+        raise PermissionDenied("Only the business unit and case reviewers may change a review")
+
+
+# The reviewer fields reviewer_update may change.
+_REVIEWER_FIELDS = ("name", "organisation", "email", "expertise", "active")
+
+
+def _reviewer_clean(fields: dict[str, Any], *, instance: Reviewer | None = None) -> dict[str, Any]:
+    """Check and tidy a reviewer's fields; ReviewError beside the field at fault."""
+    clean = dict(fields)
+    for key in ("name", "organisation", "email", "expertise"):
+        if key in clean:
+            clean[key] = str(clean[key] or "").strip()
+    if "name" in clean:
+        if not clean["name"]:
+            raise ReviewError("Enter the reviewer's name", "name")
+        if len(clean["name"]) > 200:
+            raise ReviewError("The name must be 200 characters or fewer", "name")
+        same = Reviewer.objects.filter(name__iexact=clean["name"])
+        if instance is not None:
+            same = same.exclude(pk=instance.pk)
+        if same.exists():
+            raise ReviewError(f"{clean['name']} is already in the reviewer pool", "name")
+    if "expertise" in clean and not clean["expertise"]:
+        raise ReviewError("Enter what the reviewer is expert in", "expertise")
+    if "organisation" in clean and len(clean["organisation"]) > 200:
+        raise ReviewError("The organisation must be 200 characters or fewer", "organisation")
+    if clean.get("email"):
+        try:
+            validate_email(clean["email"])
+        except ValidationError as error:
+            raise ReviewError("Enter an email address like name@example.org", "email") from error
+    if "active" in clean:
+        clean["active"] = bool(clean["active"])
+    return clean
+
+
+@transaction.atomic
+def reviewer_add(
+    *, actor: Any, name: str, expertise: str, organisation: str = "", email: str = "", active: bool = True
+) -> Reviewer:
+    """Add an independent reviewer to the partnership's pool."""
+    _require_pool_manage(actor)
+    clean = _reviewer_clean(
+        {"name": name, "expertise": expertise, "organisation": organisation, "email": email, "active": active}
+    )
+    return Reviewer.objects.create(**clean)
+
+
+@transaction.atomic
+def reviewer_update(*, actor: Any, reviewer: Reviewer, **fields: Any) -> Reviewer:
+    """Change a reviewer's details (any of name, organisation, email, expertise, active).
+
+    Taking a reviewer out of the pool (active=False) leaves the reviews they lead as they are."""
+    _require_pool_manage(actor)
+    unknown = sorted(set(fields) - set(_REVIEWER_FIELDS))
+    if unknown:
+        raise TypeError(f"reviewer_update() cannot change {', '.join(unknown)}")
+    clean = _reviewer_clean(fields, instance=reviewer)
+    for key, value in clean.items():
+        setattr(reviewer, key, value)
+    reviewer.save()
+    return reviewer
+
+
+def _require_reviewing_decision(review: CaseReview) -> date:
+    """The decision date of a review decided on a review of some kind; ReviewError otherwise."""
+    if review.decision not in REVIEWING_DECISIONS or review.decided_on is None:
+        raise ReviewError(
+            f"Review {review.code} has no executive decision for a review: record the decision first", None
+        )
+    return review.decided_on
+
+
+def _not_before(day: date, earliest: date, field: str, message: str) -> None:
+    if day < earliest:
+        raise ReviewError(message, field)
+
+
+def _check_appointment(
+    review: CaseReview, reviewer: Reviewer, appointed_on: date | None, appointment: str, decided_on: date
+) -> date:
+    if appointed_on is None:
+        raise ReviewError("Enter the date the reviewer was appointed", "reviewer_appointed_on")
+    _not_future(appointed_on, "reviewer_appointed_on", "The date the reviewer was appointed")
+    _not_before(
+        appointed_on,
+        decided_on,
+        "reviewer_appointed_on",
+        "The reviewer cannot be appointed before the executive decision",
+    )
+    if appointment not in ReviewerAppointment.values:
+        raise ReviewError("Select how the reviewer was appointed", "reviewer_appointment")
+    if not reviewer.active and review.reviewer_id != reviewer.pk:
+        raise ReviewError(f"{reviewer.name} is no longer in the reviewer pool", "reviewer")
+    return appointed_on
+
+
+def _check_plan(plan: Mapping[str, date | None], started_on: date) -> Mapping[str, date | None]:
+    unknown = [stage for stage in plan if stage not in MILESTONE_ORDER]
+    if unknown:
+        raise ReviewError(f"Unknown milestone: {', '.join(unknown)}", None)
+    for stage, planned in plan.items():
+        if planned is not None and planned < started_on:
+            raise ReviewError(
+                f"{MilestoneStage(stage).label} cannot be planned before the review started", f"plan_{stage}"
+            )
+    return plan
+
+
+def _is_paused(review: CaseReview) -> bool:
+    return review.pauses.filter(resumed_on__isnull=True).exists()
+
+
+@transaction.atomic
+def review_start(
+    *,
+    actor: Any,
+    review: CaseReview,
+    terms_of_reference: str,
+    terms_agreed_on: date,
+    reviewer: Reviewer | None = None,
+    reviewer_appointed_on: date | None = None,
+    reviewer_appointment: str = "",
+    plan: Mapping[str, date | None] | None = None,
+) -> CaseReview:
+    """Start the review the executive decided on: its terms of reference, agreed on the day it starts, and
+    optionally the reviewer and the planned dates of its milestones (`plan`: stage -> date).
+
+    The review is in progress (or stays paused, when it was paused before it started) and has its seven
+    milestones, in MILESTONE_ORDER."""
+    _require_review_manage(actor, review)
+    decided_on = _require_reviewing_decision(review)
+    if review.terms_agreed_on is not None:
+        raise ReviewError(f"Review {review.code} has already started", "terms_agreed_on")
+    if review.status in (CaseReview.Status.PUBLISHED, CaseReview.Status.CLOSED):
+        raise ReviewError(f"Review {review.code} is already {review.get_status_display().lower()}", None)
+    if not terms_of_reference.strip():
+        raise ReviewError("Enter the terms of reference", "terms_of_reference")
+    _not_future(terms_agreed_on, "terms_agreed_on", "The date the terms were agreed")
+    _not_before(
+        terms_agreed_on,
+        decided_on,
+        "terms_agreed_on",
+        "The terms cannot be agreed before the executive decision",
+    )
+    if reviewer is not None:
+        _check_appointment(review, reviewer, reviewer_appointed_on, reviewer_appointment, decided_on)
+    planned = _check_plan(plan or {}, terms_agreed_on)
+    review.terms_of_reference = terms_of_reference.strip()
+    review.terms_agreed_on = terms_agreed_on
+    if reviewer is not None:
+        review.reviewer = reviewer
+        review.reviewer_appointed_on = reviewer_appointed_on
+        review.reviewer_appointment = reviewer_appointment
+    if not _is_paused(review):
+        review.status = CaseReview.Status.IN_PROGRESS
+    review.save()
+    for stage in MilestoneStage:
+        ReviewMilestone.objects.update_or_create(
+            review=review, stage=stage.value, defaults={"planned_date": planned.get(stage.value)}
+        )
+    return review
+
+
+@transaction.atomic
+def review_reviewer_set(
+    *,
+    actor: Any,
+    review: CaseReview,
+    reviewer: Reviewer,
+    reviewer_appointed_on: date,
+    reviewer_appointment: str,
+) -> CaseReview:
+    """Appoint the review's reviewer, or change to another (the history keeps who it was before)."""
+    _require_review_manage(actor, review)
+    decided_on = _require_reviewing_decision(review)
+    if review.status == CaseReview.Status.CLOSED:
+        raise ReviewError(f"Review {review.code} is closed", "reviewer")
+    _check_appointment(review, reviewer, reviewer_appointed_on, reviewer_appointment, decided_on)
+    review.reviewer = reviewer
+    review.reviewer_appointed_on = reviewer_appointed_on
+    review.reviewer_appointment = reviewer_appointment
+    review.save()
+    return review
+
+
+def _require_started(review: CaseReview) -> date:
+    if review.terms_agreed_on is None:
+        raise ReviewError(f"Review {review.code} has not started: agree its terms of reference first", None)
+    return review.terms_agreed_on
+
+
+@transaction.atomic
+def review_milestone_record(
+    *,
+    actor: Any,
+    review: CaseReview,
+    stage: str,
+    planned_date: date | None = None,
+    done_on: date | None = None,
+    notes: str = "",
+    clear_planned: bool = False,
+    clear_done: bool = False,
+) -> ReviewMilestone:
+    """Plan a milestone or record it done. A date left as None stays as it was (clear_planned / clear_done
+    remove one); notes replace the old notes when given. Publication is recorded by review_publish."""
+    _require_review_manage(actor, review)
+    started_on = _require_started(review)
+    if stage not in MILESTONE_ORDER:
+        raise ReviewError("Select a milestone from the list", "stage")
+    if review.status == CaseReview.Status.CLOSED:
+        raise ReviewError(f"Review {review.code} is closed", None)
+    if stage == MilestoneStage.PUBLICATION and (done_on is not None or clear_done):
+        raise ReviewError("Record publication with 'Publish the review'", "done_on")
+    if planned_date is not None:
+        _not_before(
+            planned_date, started_on, "planned_date", "It cannot be planned before the review started"
+        )
+    if done_on is not None:
+        _not_future(done_on, "done_on", "The date it was done")
+        _not_before(done_on, started_on, "done_on", "It cannot be done before the review started")
+    if len(notes) > 500:
+        raise ReviewError("Notes must be 500 characters or fewer", "notes")
+    milestone, _ = ReviewMilestone.objects.get_or_create(review=review, stage=stage)
+    if clear_planned:
+        milestone.planned_date = None
+    elif planned_date is not None:
+        milestone.planned_date = planned_date
+    if clear_done:
+        milestone.done_on = None
+    elif done_on is not None:
+        milestone.done_on = done_on
+    if notes.strip():
+        milestone.notes = notes.strip()
+    milestone.save()
+    return milestone
+
+
+@transaction.atomic
+def review_publish(
+    *, actor: Any, review: CaseReview, published_on: date, publication_url: str = ""
+) -> CaseReview:
+    """Record the review's publication: the date (which meets the publication deadline and milestone) and
+    where the report can be read."""
+    _require_review_manage(actor, review)
+    started_on = _require_started(review)
+    if review.status == CaseReview.Status.CLOSED:
+        raise ReviewError(f"Review {review.code} is closed", None)
+    if _is_paused(review):
+        raise ReviewError(f"Review {review.code} is paused: resume it before publishing", None)
+    _not_future(published_on, "published_on", "The publication date")
+    _not_before(published_on, started_on, "published_on", "It cannot be published before the review started")
+    url = publication_url.strip()
+    if url:
+        try:
+            URLValidator(schemes=["http", "https"])(url)
+        except ValidationError as error:
+            raise ReviewError(
+                "Enter the web address of the report, like https://example.org/w14", "publication_url"
+            ) from error
+    review.published_on = published_on
+    review.publication_url = url
+    review.status = CaseReview.Status.PUBLISHED
+    review.save()
+    milestone, _ = ReviewMilestone.objects.get_or_create(review=review, stage=MilestoneStage.PUBLICATION)
+    milestone.done_on = published_on
+    milestone.save()
+    return review
+
+
+@transaction.atomic
+def review_close(*, actor: Any, review: CaseReview) -> CaseReview:
+    """Close a finished review: a published one, or an alternative review whose final report is done."""
+    _require_review_manage(actor, review)
+    _require_started(review)
+    if review.status == CaseReview.Status.CLOSED:
+        raise ReviewError(f"Review {review.code} is already closed", None)
+    if _is_paused(review):
+        raise ReviewError(f"Review {review.code} is paused: resume it before closing", None)
+    if review.status != CaseReview.Status.PUBLISHED:
+        final_done = review.milestones.filter(
+            stage=MilestoneStage.FINAL_REPORT, done_on__isnull=False
+        ).exists()
+        if review.decision == Decision.LOCAL_REVIEW:
+            raise ReviewError(f"Review {review.code} must be published before it is closed", None)
+        if not final_done:
+            raise ReviewError(
+                f"Review {review.code} can be closed once its final report is done (or it is published)", None
+            )
+    review.status = CaseReview.Status.CLOSED
+    review.save()
+    return review

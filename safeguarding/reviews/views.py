@@ -23,12 +23,17 @@ from safeguarding.access.decorators import permission_required
 from safeguarding.access.permissions import can, holds
 from safeguarding.accesslog.models import AccessEvent
 from safeguarding.accesslog.services import access_event_record
+from safeguarding.briefings.models import Briefing
+from safeguarding.briefings.selectors import briefing_for_source, briefing_may_write
 from safeguarding.reviews import services
 from safeguarding.reviews.forms import (
+    CloseForm,
     DecisionForm,
     InformationRequestForm,
+    MilestoneForm,
     NotificationForm,
     PauseForm,
+    PublishForm,
     RapidReviewForm,
     RecommendationActionForm,
     RecommendationForm,
@@ -36,9 +41,19 @@ from safeguarding.reviews.forms import (
     ReferralWithSubjectForm,
     ResumeForm,
     ReturnedForm,
+    ReviewerForm,
+    ReviewerSetForm,
+    ReviewStartForm,
     SubjectForm,
 )
-from safeguarding.reviews.models import CaseReview, ReviewSubject
+from safeguarding.reviews.models import (
+    MILESTONE_ORDER,
+    REVIEWING_DECISIONS,
+    CaseReview,
+    Decision,
+    MilestoneStage,
+    ReviewSubject,
+)
 from safeguarding.reviews.selectors import (
     IDENTITY,
     MANAGE,
@@ -48,8 +63,14 @@ from safeguarding.reviews.selectors import (
     review_clocks,
     review_days_lost,
     review_get_for_user,
+    review_milestones,
+    review_next_milestone,
     review_recommendations,
     review_subject_get_for_user,
+    review_type_label,
+    reviewer_get,
+    reviewers_for_appointment,
+    reviewers_pool,
     reviews_summary,
 )
 
@@ -75,6 +96,17 @@ def summary(request: HttpRequest) -> HttpResponse:
             "can_manage": holds(request.user, MANAGE),
             "today": timezone.localdate(),
         },
+    )
+
+
+@require_GET
+@permission_required(VIEW)
+def summary_print(request: HttpRequest) -> HttpResponse:
+    """The summary on its own, for the executive: A4 landscape, without the site's header."""
+    return render(
+        request,
+        "reviews/summary_print.html",
+        {"rows": reviews_summary(request.user), "today": timezone.localdate()},
     )
 
 
@@ -107,8 +139,35 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
             "may_see_identity": may_see_identity,
             "subject": subject,
             "recommendations": review_recommendations(request.user, review),
+            "briefing": briefing_for_source(request.user, Briefing.SourceKind.CASE_REVIEW, review.code),
+            "may_write_briefing": briefing_may_write(request.user, Briefing.SourceKind.CASE_REVIEW),
+            **_progress_context(review),
         },
     )
+
+
+def _progress_context(review: CaseReview) -> dict[str, Any]:
+    """The "The review" section: shown once a review of some kind is decided."""
+    started = review.terms_agreed_on is not None
+    finished = review.status in (CaseReview.Status.PUBLISHED, CaseReview.Status.CLOSED)
+    rows = review_milestones(review) if started else []
+    final_done = any(
+        row.milestone.stage == MilestoneStage.FINAL_REPORT and row.milestone.done_on for row in rows
+    )
+    closable = started and (
+        review.status == CaseReview.Status.PUBLISHED
+        or (review.decision != Decision.LOCAL_REVIEW and final_done and not finished)
+    )
+    return {
+        "reviewing": review.decision in REVIEWING_DECISIONS,
+        "review_type": review_type_label(review),
+        "started": started,
+        "finished": finished,
+        "milestones": rows,
+        "next_milestone": review_next_milestone(review) if started else None,
+        "may_publish": started and not finished and review.status != CaseReview.Status.PAUSED,
+        "may_close": closable and review.status != CaseReview.Status.PAUSED,
+    }
 
 
 def _form_page(
@@ -235,15 +294,20 @@ def _review_form(
     button: str,
     write: Callable[[CaseReview, dict[str, Any]], Any],
     initial: Callable[[CaseReview], dict[str, Any]] | None = None,
+    form_kwargs: Callable[[CaseReview], dict[str, Any]] | None = None,
+    intro: str = "",
+    anchor: str = "",
 ) -> HttpResponse:
     review = review_get_for_user(request.user, code, for_write=True)
     form = form_class(
-        request.POST if request.method == "POST" else None, initial=initial(review) if initial else None
+        request.POST if request.method == "POST" else None,
+        initial=initial(review) if initial else None,
+        **(form_kwargs(review) if form_kwargs else {}),
     )
 
     def save(form: forms.Form) -> str:
         write(review, form.cleaned_data)
-        return _detail_url(review)
+        return _detail_url(review) + anchor
 
     return _form_page(
         request,
@@ -252,8 +316,9 @@ def _review_form(
         button=button,
         save=save,
         done="Saved",
-        cancel=_detail_url(review),
+        cancel=_detail_url(review) + anchor,
         review=review,
+        intro=intro,
     )
 
 
@@ -423,4 +488,201 @@ def recommendation_action_add(request: HttpRequest, code: str, number: int) -> H
         cancel=_detail_url(review),
         review=review,
         intro=f"Recommendation {recommendation.number}: {recommendation.text}",
+    )
+
+
+# --- Reviews in progress (issue 6, section 3) -----------------------------------------------------------
+
+
+@require_GET
+@permission_required(VIEW)
+def reviewers(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "reviews/reviewers.html",
+        {
+            "page_title": "Reviewer pool",
+            "current_area": AREA,
+            "rows": reviewers_pool(request.user),
+            "can_manage": holds(request.user, MANAGE),
+        },
+    )
+
+
+def _reviewer_fields(data: dict[str, Any]) -> dict[str, Any]:
+    return {name: data[name] for name in ("name", "organisation", "email", "expertise", "active")}
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required(MANAGE)
+def reviewer_add(request: HttpRequest) -> HttpResponse:
+    form = ReviewerForm(request.POST if request.method == "POST" else None)
+
+    def save(form: forms.Form) -> str:
+        services.reviewer_add(actor=request.user, **_reviewer_fields(form.cleaned_data))
+        return reverse("reviews:reviewers")
+
+    return _form_page(
+        request,
+        form=form,
+        heading="Add a reviewer to the pool",
+        button="Add the reviewer",
+        save=save,
+        done="Reviewer added",
+        cancel=reverse("reviews:reviewers"),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required(MANAGE)
+def reviewer_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    reviewer = reviewer_get(pk)
+    initial = {name: getattr(reviewer, name) for name in ReviewerForm.base_fields}
+    form = ReviewerForm(request.POST if request.method == "POST" else None, initial=initial)
+
+    def save(form: forms.Form) -> str:
+        services.reviewer_update(actor=request.user, reviewer=reviewer, **_reviewer_fields(form.cleaned_data))
+        return reverse("reviews:reviewers")
+
+    return _form_page(
+        request,
+        form=form,
+        heading=f"Change reviewer: {reviewer.name}",
+        button="Save",
+        save=save,
+        done="Reviewer saved",
+        cancel=reverse("reviews:reviewers"),
+    )
+
+
+_PROGRESS = "#the-review"
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required(MANAGE)
+def review_start(request: HttpRequest, code: str) -> HttpResponse:
+    def write(review: CaseReview, data: dict[str, Any]) -> None:
+        services.review_start(
+            actor=request.user,
+            review=review,
+            terms_of_reference=data["terms_of_reference"],
+            terms_agreed_on=data["terms_agreed_on"],
+            reviewer=data["reviewer"],
+            reviewer_appointed_on=data["reviewer_appointed_on"],
+            reviewer_appointment=data["reviewer_appointment"],
+            plan={stage.value: data.get(f"plan_{stage.value}") for stage in MilestoneStage},
+        )
+
+    return _review_form(
+        request,
+        code,
+        ReviewStartForm,
+        heading="Start the review",
+        button="Start the review",
+        write=write,
+        form_kwargs=lambda review: {"reviewers": reviewers_for_appointment(review.reviewer)},
+        intro="The review starts on the day its terms of reference are agreed. You can appoint the reviewer "
+        "and plan the milestones now or later.",
+        anchor=_PROGRESS,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required(MANAGE)
+def review_reviewer(request: HttpRequest, code: str) -> HttpResponse:
+    return _review_form(
+        request,
+        code,
+        ReviewerSetForm,
+        heading="Appoint the reviewer",
+        button="Save the reviewer",
+        write=lambda review, data: services.review_reviewer_set(actor=request.user, review=review, **data),
+        initial=lambda review: {
+            "reviewer": review.reviewer,
+            "reviewer_appointed_on": review.reviewer_appointed_on,
+            "reviewer_appointment": review.reviewer_appointment,
+        },
+        form_kwargs=lambda review: {"reviewers": reviewers_for_appointment(review.reviewer)},
+        anchor=_PROGRESS,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required(MANAGE)
+def review_milestone(request: HttpRequest, code: str, stage: str) -> HttpResponse:
+    if stage not in MILESTONE_ORDER:
+        raise Http404("No such milestone")
+    label = MilestoneStage(stage).label
+    publication = stage == MilestoneStage.PUBLICATION
+
+    def current(review: CaseReview) -> dict[str, Any]:
+        milestone = review.milestones.filter(stage=stage).first()
+        if milestone is None:
+            return {}
+        return {
+            "planned_date": milestone.planned_date,
+            "done_on": milestone.done_on,
+            "notes": milestone.notes,
+        }
+
+    def write(review: CaseReview, data: dict[str, Any]) -> None:
+        before = current(review)
+        done_on = data.get("done_on")
+        services.review_milestone_record(
+            actor=request.user,
+            review=review,
+            stage=stage,
+            planned_date=data["planned_date"],
+            done_on=done_on,
+            notes=data["notes"],
+            # A date that was there and is now left blank is removed.
+            clear_planned=data["planned_date"] is None and before.get("planned_date") is not None,
+            clear_done=not publication and done_on is None and before.get("done_on") is not None,
+        )
+
+    return _review_form(
+        request,
+        code,
+        MilestoneForm,
+        heading=f"Milestone: {label.lower()}",
+        button="Save the milestone",
+        write=write,
+        initial=current,
+        form_kwargs=lambda review: {"publication": publication},
+        intro="Record publication itself with 'Publish the review'." if publication else "",
+        anchor=_PROGRESS,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required(MANAGE)
+def review_publish(request: HttpRequest, code: str) -> HttpResponse:
+    return _review_form(
+        request,
+        code,
+        PublishForm,
+        heading="Publish the review",
+        button="Record the publication",
+        write=lambda review, data: services.review_publish(actor=request.user, review=review, **data),
+        initial=lambda review: {
+            "published_on": review.published_on,
+            "publication_url": review.publication_url,
+        },
+        anchor=_PROGRESS,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required(MANAGE)
+def review_close(request: HttpRequest, code: str) -> HttpResponse:
+    return _review_form(
+        request,
+        code,
+        CloseForm,
+        heading="Close the review",
+        button="Close the review",
+        write=lambda review, data: services.review_close(actor=request.user, review=review),
+        intro="Close a review once it is finished: published, or for an alternative review, its final "
+        "report done. Its recommendations and actions stay open in the tracker until each is closed.",
+        anchor=_PROGRESS,
     )
