@@ -44,6 +44,15 @@ class EvidenceForm(GovukForm):
     )
 
 
+class SendBackForm(GovukForm):
+    reason = forms.CharField(
+        label="Why the action is being sent back",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Say what evidence is missing or not enough. The owner is emailed these words.",
+        error_messages={"required": "Enter why the action is being sent back"},
+    )
+
+
 class ImpactForm(GovukForm):
     approach = forms.ChoiceField(
         label="How the impact was assured",

@@ -30,6 +30,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from safeguarding.access.permissions import get_for_user, visible_to
+from safeguarding.accounts.models import Membership
 from safeguarding.actions.models import Action, ActionEvidence
 from safeguarding.frontdoor.measures import Period, financial_year_of
 
@@ -57,6 +58,42 @@ def action_get_for_user(user: Any, pk: Any, *, for_write: bool = False) -> Actio
         change_permission=UPDATE,
         for_write=for_write,
     )
+
+
+def action_get_by_reference_for_user(user: Any, reference: str, *, for_write: bool = False) -> Action:
+    """One action by its reference (ACT-00012), with the same 404 and 403 rules as action_get_for_user."""
+    wanted = reference.strip().upper()
+    # No reference holds NUL, and PostgreSQL refuses it in a query: such a reference finds nothing.
+    pk = (
+        None
+        if "\x00" in wanted
+        else Action.objects.filter(reference=wanted).values_list("pk", flat=True).first()
+    )
+    return action_get_for_user(user, pk, for_write=for_write)
+
+
+# The role told about an action when no one person owns it: the owner agency's safeguarding leads.
+AGENCY_LEAD_ROLE = "agency_safeguarding_lead"
+
+
+def action_owner_person_reachable(action: Action) -> bool:
+    """Whether the action's owner person hears about it: there is one, still active, with an email."""
+    person = action.owner_person
+    return person is not None and person.is_active and bool(person.email)
+
+
+def action_owner_emails(action: Action) -> list[str]:
+    """Who hears about an action: its owner person (while active), or else the owner agency's current
+    safeguarding leads. Empty when there is no one with an email address."""
+    if action_owner_person_reachable(action):
+        return [action.owner_person.email]  # type: ignore[union-attr]
+    emails = (
+        Membership.objects.current()
+        .filter(agency_id=action.owner_agency_id, role=AGENCY_LEAD_ROLE)
+        .values_list("user__email", flat=True)
+        .distinct()
+    )
+    return sorted(email for email in emails if email)
 
 
 def _overdue_q(today: date) -> Q:

@@ -4,6 +4,9 @@ Rules (issue 6, section 4):
 - Anyone holding action.update on the owner agency writes progress updates and attaches evidence.
 - Only action.manage (the business unit, subgroup chairs) closes an action, and only once its status is
   complete, not achievable or superseded; an action marked complete without evidence cannot be closed.
+- The business unit (action.manage) may instead send a finished action back to the owner agency when its
+  evidence is not enough: the reason is written as an update, the action is in progress again, and the
+  owner (or the owner agency's safeguarding leads) is emailed.
 - Impact is recorded only on a closed, complete action, by one of the partnership's five approaches.
 - action_create does not check the actor's permission: its callers do (the create page needs action.manage
   across the partnership; the reviews app creates actions for a review's recommendations under
@@ -17,15 +20,21 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
+from django.core.mail import send_mail
 from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 
 from safeguarding.access.permissions import can
 from safeguarding.accounts.models import Agency
 from safeguarding.actions.models import THEMES, Action, ActionEvidence, ActionUpdate
+from safeguarding.actions.notify import site_link
+from safeguarding.actions.selectors import action_owner_emails, action_owner_person_reachable
 from safeguarding.frontdoor.services.attachments import AttachmentRefused, attachment_check
 
 UPDATE = "action.update"
@@ -150,7 +159,8 @@ def action_evidence_add(
 
 
 def _safe_original_name(name: str | None) -> str:
-    base = (name or "").replace("\\", "/").rsplit("/", 1)[-1].strip()
+    # PostgreSQL cannot store NUL; a name is only kept as text, so drop it.
+    base = (name or "").replace("\x00", "").replace("\\", "/").rsplit("/", 1)[-1].strip()
     return (base or "evidence")[:255]
 
 
@@ -173,6 +183,62 @@ def action_close(*, action: Action, actor: Any) -> Action:
         locked.save(update_fields=["closed_at", "closed_by"])
     action.closed_at, action.closed_by = locked.closed_at, locked.closed_by
     return locked
+
+
+SENT_BACK_PREFIX = "Sent back by the business unit: "
+
+
+def action_send_back(*, actor: Any, action: Action, reason: str) -> ActionUpdate:
+    """The business unit sends a finished action back to its owner: the evidence is not enough yet.
+
+    Writes the reason as an update by the business unit, sets the action in progress again and, once the
+    transaction commits, emails the owner person (or the owner agency's safeguarding leads).
+    """
+    _require(actor, MANAGE, action)
+    if not reason.strip():
+        raise ValidationError({"reason": "Enter why the action is being sent back"})
+    with transaction.atomic():
+        locked = Action.objects.select_for_update().get(pk=action.pk)
+        if locked.is_closed:
+            raise ValidationError("This action is closed: it can no longer be sent back")
+        if locked.status not in Action.FINISHED_STATUSES:
+            raise ValidationError(
+                "Only an action marked complete, not achievable or superseded can be sent back; "
+                f"this one is {locked.get_status_display().lower()}"
+            )
+        update = ActionUpdate.objects.create(
+            action=locked,
+            text=f"{SENT_BACK_PREFIX}{reason.strip()}",
+            status_set=Action.Status.IN_PROGRESS,
+            written_by=actor,
+        )
+        locked.status = Action.Status.IN_PROGRESS
+        locked.save(update_fields=["status"])
+        action_pk, reason_text = locked.pk, reason.strip()
+        transaction.on_commit(lambda: _sent_back_email(action_pk, reason_text))
+    action.status = locked.status
+    return update
+
+
+def _sent_back_email(action_pk: int, reason: str) -> None:
+    action = Action.objects.select_related("owner_agency", "owner_person").get(pk=action_pk)
+    recipients = action_owner_emails(action)
+    if not recipients:
+        return
+    context = {
+        "action": action,
+        "reason": reason,
+        "to_leads": not action_owner_person_reachable(action),
+        "link": site_link(reverse("actions:detail", args=[action.pk])),
+        "partnership_name": settings.PARTNERSHIP_NAME,
+    }
+    send_mail(
+        subject=f"{action.reference}: sent back by the business unit",
+        message=render_to_string("actions/email/sent_back.txt", context),
+        from_email=None,
+        recipient_list=recipients,
+        fail_silently=True,
+    )
 
 
 def action_impact_record(
@@ -224,5 +290,6 @@ __all__ = [
     "action_create",
     "action_evidence_add",
     "action_impact_record",
+    "action_send_back",
     "action_update_add",
 ]

@@ -4,7 +4,7 @@ its updates and evidence, and the business unit's forms to create, close and rec
 Views parse the request, call a selector or a service and show a service's ValidationError beside what
 was typed. Access: action.view to see (an agency only its own actions: 404 for others), action.update on
 the owner agency to write updates and upload evidence (403 when visible but not changeable), action.manage
-to create, close and record impact.
+to create, close, send back and record impact.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from safeguarding.accesslog.models import AccessEvent
 from safeguarding.accesslog.services import access_event_record
 from safeguarding.accounts.models import Agency
 from safeguarding.actions import selectors, services
-from safeguarding.actions.forms import ActionCreateForm, EvidenceForm, ImpactForm, UpdateForm
+from safeguarding.actions.forms import ActionCreateForm, EvidenceForm, ImpactForm, SendBackForm, UpdateForm
 from safeguarding.actions.models import THEMES, Action
 from safeguarding.core.exports import streaming_csv_response, xlsx_response
 
@@ -210,9 +210,13 @@ def _detail(
             "evidence": action.evidence.select_related("uploaded_by"),
             "may_update": may_update,
             "may_close": may_manage and not action.is_closed,
+            "may_send_back": may_manage
+            and not action.is_closed
+            and action.status in Action.FINISHED_STATUSES,
             "may_record_impact": may_manage and action.is_closed and action.status == Action.Status.COMPLETE,
             "update_form": forms_.get("update_form") or UpdateForm(prefix="update"),
             "evidence_form": forms_.get("evidence_form") or EvidenceForm(prefix="evidence"),
+            "send_back_form": forms_.get("send_back_form") or SendBackForm(prefix="send_back"),
             "impact_form": forms_.get("impact_form")
             or ImpactForm(
                 prefix="impact",
@@ -305,7 +309,9 @@ def evidence_download(request: HttpRequest, pk: int, evidence_pk: int) -> HttpRe
 def _managed_action(request: HttpRequest, pk: int) -> Action:
     action = selectors.action_get_for_user(request.user, pk)
     if not can(request.user, MANAGE, action):
-        raise PermissionDenied("Only the business unit closes actions and records their impact")
+        raise PermissionDenied(
+            "Only the business unit closes actions, sends them back and records their impact"
+        )
     return action
 
 
@@ -319,6 +325,23 @@ def action_close(request: HttpRequest, pk: int) -> HttpResponse:
         return _detail(request, action, close_errors=error.messages)
     messages.success(request, f"Action {action.reference} closed")
     return redirect("actions:detail", pk=action.pk)
+
+
+@require_POST
+@permission_required(MANAGE)
+def send_back(request: HttpRequest, pk: int) -> HttpResponse:
+    """The business unit sends a finished action back to its owner agency: the evidence is not enough."""
+    action = _managed_action(request, pk)
+    form = SendBackForm(request.POST, prefix="send_back")
+    if form.is_valid():
+        try:
+            services.action_send_back(action=action, actor=request.user, reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, f"Action {action.reference} sent back to {action.owner_agency.name}")
+            return redirect("actions:detail", pk=action.pk)
+    return _detail(request, action, send_back_form=form)
 
 
 @require_POST
@@ -346,5 +369,6 @@ urlpatterns = [
     path("<int:pk>/evidence/", evidence_add, name="evidence-add"),
     path("<int:pk>/evidence/<int:evidence_pk>/", evidence_download, name="evidence-download"),
     path("<int:pk>/close/", action_close, name="close"),
+    path("<int:pk>/send-back/", send_back, name="send-back"),
     path("<int:pk>/impact/", impact_record, name="impact"),
 ]

@@ -42,3 +42,24 @@ class LocalClosureDay(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.date:%A} {self.date.day} {self.date:%B %Y}: {self.reason}"
+
+
+class SentReminder(models.Model):
+    """A reminder email that has been sent, so that each one goes out at most once.
+
+    `key` names what the reminder was about and in which state, such as "action:ACT-00012:overdue" or
+    "review:W14:rapid-review:2023-01-12:overdue": a new state (a new due date, a new spell without
+    updates) gets a new key and so one new reminder. Rows are written only by the reminder senders
+    (safeguarding.actions.reminders.reminder_send_once).
+    """
+
+    key = models.CharField(max_length=200, help_text="What the reminder was about, and in which state")
+    recipient = models.TextField(help_text="Who it went to: the email addresses, comma separated")
+    sent_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-sent_at", "key"]
+        constraints = [models.UniqueConstraint(fields=["key"], name="sentreminder_key_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.key} at {self.sent_at:%Y-%m-%d %H:%M}"

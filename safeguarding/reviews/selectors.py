@@ -268,7 +268,7 @@ _REFERRAL_SHORT = {
 
 
 def referral_short_label(review: CaseReview) -> str:
-    """"Notifiable incident (child)" and so on: the referral's type in brief, with child or adult."""
+    """ "Notifiable incident (child)" and so on: the referral's type in brief, with child or adult."""
     kind = _REFERRAL_SHORT.get(CaseReview.Kind(review.kind), review.get_kind_display())
     return f"{kind} ({review.get_subject_type_display().lower()})"
 
