@@ -283,7 +283,10 @@ _ROLE_LIST = [
         "auditor",
         "Multi-agency auditor",
         "Audits case files for their agency in the multi-agency audit programme.",
-        (*_g(AGENCY, "agency.view", "audit.conduct", "action.update"), *_g(PARTNERSHIP, "audit.view")),
+        (
+            *_g(AGENCY, "agency.view", "audit.conduct", "action.view", "action.update"),
+            *_g(PARTNERSHIP, "audit.view"),
+        ),
     ),
     Role(
         "case_reviewer",
