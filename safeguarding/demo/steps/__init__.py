@@ -14,6 +14,7 @@ from safeguarding.demo.steps.frontdoor import frontdoor_create
 from safeguarding.demo.steps.indicators import indicators_create
 from safeguarding.demo.steps.journeys import journeys_create
 from safeguarding.demo.steps.people import people_create
+from safeguarding.demo.steps.reviews import reviews_create
 
 STEPS: list[SeedStep] = [
     agencies_create,
@@ -23,4 +24,5 @@ STEPS: list[SeedStep] = [
     frontdoor_create,
     journeys_create,
     indicators_create,
+    reviews_create,
 ]
