@@ -254,6 +254,9 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
 @writer_required
 def publish(request: HttpRequest, pk: int) -> HttpResponse:
     briefing = briefing_get_for_user(request.user, pk, for_write=True)
+    if briefing.is_published:
+        messages.info(request, f"This briefing was published on {briefing.published_on:%-d %B %Y}")
+        return redirect(_detail_url(briefing))
     form = PublishForm(
         request.POST if request.method == "POST" else None, initial={"published_on": timezone.localdate()}
     )

@@ -561,6 +561,11 @@ _PROGRESS = "#the-review"
 @require_http_methods(["GET", "POST"])
 @permission_required(MANAGE)
 def review_start(request: HttpRequest, code: str) -> HttpResponse:
+    started = review_get_for_user(request.user, code)
+    if started.terms_agreed_on is not None:
+        messages.info(request, f"Review {started.code} started on {started.terms_agreed_on:%-d %B %Y}")
+        return redirect(f"{_detail_url(started)}{_PROGRESS}")
+
     def write(review: CaseReview, data: dict[str, Any]) -> None:
         services.review_start(
             actor=request.user,
