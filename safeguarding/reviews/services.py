@@ -67,6 +67,11 @@ def review_code_problem(code: str) -> str | None:
     return None
 
 
+def _require_review_manage(actor: Any, review: CaseReview) -> None:
+    if not can(actor, "review.manage", review):
+        raise PermissionDenied("Only the business unit and case reviewers may change a review")
+
+
 def _not_future(day: date, field: str, label: str) -> None:
     if day > timezone.localdate():
         raise ReviewError(f"{label} cannot be in the future", field)
@@ -86,6 +91,8 @@ def review_refer(
     subject: dict[str, Any] | None = None,
 ) -> CaseReview:
     """Record a case referred to the partnership for consideration; `subject` is the restricted identity."""
+    if not can(actor, "review.manage"):
+        raise PermissionDenied("Only the business unit and case reviewers may refer a case for consideration")
     code = code.strip().upper()
     problem = review_code_problem(code)
     if problem:
@@ -111,6 +118,7 @@ def review_refer(
 @transaction.atomic
 def review_subject_set(*, actor: Any, review: CaseReview, full_name: str, **fields: Any) -> ReviewSubject:
     """Record or correct who the review is about and their equality data."""
+    _require_review_manage(actor, review)
     if not full_name.strip():
         raise ReviewError("Enter the person's full name", "full_name")
     subject, _ = ReviewSubject.objects.update_or_create(
@@ -123,6 +131,7 @@ def review_subject_set(*, actor: Any, review: CaseReview, full_name: str, **fiel
 def review_notification_record(*, actor: Any, review: CaseReview, notification_date: date) -> CaseReview:
     """Record the date the Child Safeguarding Practice Review Panel was notified (starts the rapid review
     clock)."""
+    _require_review_manage(actor, review)
     _not_future(notification_date, "notification_date", "The notification date")
     if notification_date < review.aware_date:
         raise ReviewError(
@@ -140,6 +149,7 @@ def rapid_review_request_information(
     *, actor: Any, review: CaseReview, agency: Agency, requested_on: date, due_date: date, information: str
 ) -> RapidReviewRequest:
     """Ask one agency for its chronology and summary for the rapid review."""
+    _require_review_manage(actor, review)
     if due_date < requested_on:
         raise ReviewError("The due date cannot be before the date of the request", "due_date")
     if review.rapid_review_requests.filter(agency=agency).exists():
@@ -156,6 +166,7 @@ def rapid_review_request_information(
 @transaction.atomic
 def rapid_review_request_returned(*, actor: Any, request: RapidReviewRequest, returned_on: date) -> None:
     """Record that the agency sent what was asked."""
+    _require_review_manage(actor, request.review)
     _not_future(returned_on, "returned_on", "The date it came back")
     if returned_on < request.requested_on:
         raise ReviewError("It cannot come back before it was asked for", "returned_on")
@@ -177,6 +188,7 @@ def rapid_review_record(
     panel_response_date: date | None = None,
 ) -> RapidReview:
     """Record (or correct) the rapid review meeting, what it found and what it recommends."""
+    _require_review_manage(actor, review)
     _not_future(meeting_date, "meeting_date", "The meeting date")
     if meeting_date < review.aware_date:
         raise ReviewError("The meeting cannot be before the partnership became aware", "meeting_date")
@@ -206,6 +218,7 @@ def review_decision_record(
     *, actor: Any, review: CaseReview, decision: str, decided_by: str, decided_on: date
 ) -> CaseReview:
     """Record the executive's decision: who and when. A local review starts the publication clock."""
+    _require_review_manage(actor, review)
     _not_future(decided_on, "decided_on", "The decision date")
     if decided_on < review.aware_date:
         raise ReviewError("The decision cannot be before the partnership became aware", "decided_on")
@@ -232,6 +245,7 @@ def review_pause(
     *, actor: Any, review: CaseReview, reason: str, paused_on: date, detail: str = ""
 ) -> ReviewPause:
     """Pause a review (for example during criminal proceedings); the time lost counts from `paused_on`."""
+    _require_review_manage(actor, review)
     if review.pauses.filter(resumed_on__isnull=True).exists():
         raise ReviewError(f"Review {review.code} is already paused", "reason")
     _not_future(paused_on, "paused_on", "The date it was paused")
@@ -243,7 +257,8 @@ def review_pause(
 
 @transaction.atomic
 def review_resume(*, actor: Any, review: CaseReview, resumed_on: date) -> ReviewPause:
-    """End the current pause; the review is in progress again."""
+    """End the current pause; the review goes back to the stage its record shows it had reached."""
+    _require_review_manage(actor, review)
     pause = review.pauses.filter(resumed_on__isnull=True).first()
     if pause is None:
         raise ReviewError(f"Review {review.code} is not paused", "resumed_on")
@@ -252,17 +267,29 @@ def review_resume(*, actor: Any, review: CaseReview, resumed_on: date) -> Review
     _not_future(resumed_on, "resumed_on", "The date it resumed")
     pause.resumed_on = resumed_on
     pause.save()
-    review.status = CaseReview.Status.IN_PROGRESS
+    review.status = _stage_reached(review)
     review.save()
     return pause
 
 
-def _require_manage(actor: Any, review: CaseReview) -> None:
-    # The tracker's action_create leaves the permission check to its callers: here, review.manage.
-    if not can(actor, "review.manage", review):
-        raise PermissionDenied(
-            "Only the business unit and case reviewers may change a review's recommendations"
+def _stage_reached(review: CaseReview) -> str:
+    """The status a review's own record gives it when it is not paused: a review paused before its terms of
+    reference were agreed goes back to where it was (decided, rapid review...), not to "in progress"."""
+    if review.published_on is not None:
+        return CaseReview.Status.PUBLISHED
+    if review.terms_agreed_on is not None:
+        return CaseReview.Status.IN_PROGRESS
+    if review.decision:
+        return (
+            CaseReview.Status.NO_FURTHER_REVIEW
+            if review.decision == Decision.NO_LOCAL_REVIEW
+            else CaseReview.Status.DECIDED
         )
+    if RapidReview.objects.filter(review=review).exists() or review.rapid_review_requests.exists():
+        return CaseReview.Status.RAPID_REVIEW
+    if review.notification_date is not None:
+        return CaseReview.Status.NOTIFIED
+    return CaseReview.Status.REFERRED
 
 
 def _theme_codes(themes: Iterable[str]) -> list[str]:
@@ -286,7 +313,7 @@ def recommendation_add(
     """Add the review's next recommendation, numbered 1, 2, 3 ... within the review (never reused).
 
     `agreed_on` is the day it was agreed; it defaults to today."""
-    _require_manage(actor, review)
+    _require_review_manage(actor, review)
     if not text.strip():
         raise ReviewError("Enter the recommendation", "text")
     agreed_on = agreed_on or timezone.localdate()
@@ -320,7 +347,7 @@ def recommendation_action_add(
     tracker (action.view / action.update at AGENCY scope).
     """
     review = recommendation.review
-    _require_manage(actor, review)
+    _require_review_manage(actor, review)
     codes = _theme_codes(recommendation.themes if themes is None else themes)
     try:
         return action_create(
@@ -346,11 +373,6 @@ def recommendation_action_add(
 def _require_pool_manage(actor: Any) -> None:
     if not can(actor, "review.manage"):
         raise PermissionDenied("Only the business unit and case reviewers may change the reviewer pool")
-
-
-def _require_review_manage(actor: Any, review: CaseReview) -> None:
-    if not can(actor, "review.manage", review):
-        raise PermissionDenied("Only the business unit and case reviewers may change a review")
 
 
 # The reviewer fields reviewer_update may change.

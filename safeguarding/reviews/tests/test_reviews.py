@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.test import Client
 from django.urls import reverse
 
@@ -136,7 +137,7 @@ def test_pause_counts_days_lost_and_summary_shows_it(personas: Personas) -> None
     assert row.current_pause is not None and row.days_lost == 10
     services.review_resume(actor=personas.bu_officer, review=review, resumed_on=date(2022, 4, 1))
     review.refresh_from_db()
-    assert review.status == CaseReview.Status.IN_PROGRESS
+    assert review.status == CaseReview.Status.REFERRED  # paused before any decision: back where it was
     [row] = reviews_summary(personas.bu_officer, now=_noon(date(2022, 6, 1)))
     assert row.current_pause is None and row.days_lost == 31  # 1 March to 1 April
 
@@ -328,3 +329,74 @@ def test_the_path_through_the_forms(personas: Personas) -> None:
     assert "12 April 2023" in page.text  # publication due: 12 October 2022 + 6 months (a Wednesday)
     summary = client.get(reverse("reviews:summary"))
     assert "Publish the review: 12 April 2023" in summary.text
+
+
+def _pause_and_resume(personas: Personas, review: CaseReview, paused_on: date, resumed_on: date) -> None:
+    services.review_pause(
+        actor=personas.bu_officer,
+        review=review,
+        reason=ReviewPause.Reason.CRIMINAL_PROCEEDINGS,
+        paused_on=paused_on,
+    )
+    services.review_resume(actor=personas.bu_officer, review=review, resumed_on=resumed_on)
+    review.refresh_from_db()
+
+
+def test_resuming_returns_a_review_to_the_stage_it_had_reached(personas: Personas) -> None:
+    review = _refer(personas, aware=date(2022, 9, 14))
+    services.review_notification_record(
+        actor=personas.bu_officer, review=review, notification_date=date(2022, 9, 15)
+    )
+    services.review_decision_record(
+        actor=personas.bu_officer,
+        review=review,
+        decision=Decision.LOCAL_REVIEW,
+        decided_by="Executive",
+        decided_on=date(2022, 10, 3),
+    )
+    _pause_and_resume(personas, review, date(2022, 10, 10), date(2022, 11, 1))
+    # Decided but not yet started: back to "decided", not on to "in progress".
+    assert review.status == CaseReview.Status.DECIDED
+    services.review_start(
+        actor=personas.bu_officer,
+        review=review,
+        terms_of_reference="Scope",
+        terms_agreed_on=date(2022, 11, 14),
+    )
+    _pause_and_resume(personas, review, date(2022, 12, 1), date(2023, 1, 2))
+    assert review.status == CaseReview.Status.IN_PROGRESS
+
+
+def test_review_writes_need_review_manage(personas: Personas) -> None:
+    review = _refer(personas)
+    reader = make_user("subgroup_member", personas.agency_a)  # review.view only
+    writes = [
+        lambda: services.review_notification_record(
+            actor=reader, review=review, notification_date=date(2022, 9, 15)
+        ),
+        lambda: services.review_pause(
+            actor=reader, review=review, reason=ReviewPause.Reason.OTHER, paused_on=date(2022, 9, 20)
+        ),
+        lambda: services.review_decision_record(
+            actor=reader,
+            review=review,
+            decision=Decision.NO_LOCAL_REVIEW,
+            decided_by="Executive",
+            decided_on=date(2022, 9, 20),
+        ),
+        lambda: services.review_subject_set(actor=reader, review=review, full_name=SECRET_NAME),
+        lambda: services.review_refer(
+            actor=reader,
+            code="W99",
+            kind=CaseReview.Kind.NON_NOTIFIABLE,
+            subject_type=CaseReview.SubjectType.CHILD,
+            aware_date=date(2022, 9, 14),
+            referred_by_agency=personas.agency_a,
+        ),
+    ]
+    for write in writes:
+        with pytest.raises(PermissionDenied):
+            write()
+    review.refresh_from_db()
+    assert review.status == CaseReview.Status.REFERRED and review.notification_date is None
+    assert CaseReview.objects.count() == 1
