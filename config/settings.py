@@ -276,6 +276,10 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.backend.DatabaseBackend"}}
 SMALL_NUMBER_THRESHOLD = env_int("SAFEGUARDING_SMALL_NUMBER_THRESHOLD", 5, minimum=1)
 # How many days before its due date an agency's lead is reminded of a data return not yet submitted.
 DATA_RETURN_REMINDER_DAYS = env_int("SAFEGUARDING_DATA_RETURN_REMINDER_DAYS", 7, minimum=1)
+# Action owners are reminded this many days before an action is due, and an action with no update for
+# ACTIONS_STALE_DAYS days is flagged as stale in the tracker and reminded ("drift", issue 6).
+ACTIONS_REMIND_DAYS = env_int("SAFEGUARDING_ACTIONS_REMIND_DAYS", 10, minimum=1)
+ACTIONS_STALE_DAYS = env_int("SAFEGUARDING_ACTIONS_STALE_DAYS", 30, minimum=1)
 BREAK_GLASS_MINUTES = env_int("SAFEGUARDING_BREAK_GLASS_MINUTES", 60, minimum=5)
 # The months after a review starts by which its report should be published (Working Together 2018: 6).
 LCSPR_PUBLICATION_MONTHS = env_int("SAFEGUARDING_LCSPR_PUBLICATION_MONTHS", 6, minimum=1)

@@ -78,7 +78,7 @@ def action_list(request: HttpRequest, filters: Query[ActionListIn]) -> ActionPag
     if filters.source_kind is not None:
         actions = actions.filter(source_kind=filters.source_kind)
     if filters.source_ref is not None:
-        actions = actions.filter(source_ref=filters.source_ref.strip())
+        actions = selectors.from_source(actions, filters.source_ref)
     actions = actions.order_by("due_date", "reference")
     count = actions.count()
     caller.about_list(Action, count)

@@ -58,7 +58,8 @@ class ActionListIn(PageIn):
         None,
         max_length=100,
         pattern=r"^[^\x00]*$",
-        description='Only actions from this source, by its code: a review code "W14"',
+        description='Only actions from this source, by its code: "W14" for every action of review W14, '
+        '"W14/R2" for those of its second recommendation',
     )
 
 

@@ -138,6 +138,13 @@ def stale(queryset: QuerySet[Action], *, now: datetime | None = None) -> QuerySe
     return queryset.filter(_stale_q(now or timezone.now()))
 
 
+def from_source(queryset: QuerySet[Action], source_ref: str) -> QuerySet[Action]:
+    """Actions from one source and everything within it: "W14" finds W14's own actions and those of its
+    recommendations ("W14/R1", "W14/R2"); "W14/R2" finds that recommendation's only."""
+    ref = source_ref.strip()
+    return queryset.filter(Q(source_ref=ref) | Q(source_ref__startswith=f"{ref}/"))
+
+
 def awaiting_evidence(queryset: QuerySet[Action]) -> QuerySet[Action]:
     """Marked complete but not yet done with: no evidence attached, or not yet closed by the business unit."""
     has_evidence = Exists(ActionEvidence.objects.filter(action=OuterRef("pk")))

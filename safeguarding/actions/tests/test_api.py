@@ -218,6 +218,8 @@ def test_a_closed_action_takes_no_more(personas: Personas) -> None:
 def test_filters_and_paging(personas: Personas) -> None:
     late = make_action(personas.agency_a, personas.bu_officer, due_date=date(2020, 1, 1), source_ref="W14")
     make_action(personas.agency_a, personas.bu_officer, source_ref="W15")
+    of_recommendation = make_action(personas.agency_a, personas.bu_officer, source_ref="W14/R2")
+    make_action(personas.agency_a, personas.bu_officer, source_ref="W140/R1")  # another review: W140
     audit = make_action(
         personas.agency_a, personas.bu_officer, source_kind=Action.SourceKind.AUDIT, source_ref="MACFA-3"
     )
@@ -228,12 +230,14 @@ def test_filters_and_paging(personas: Personas) -> None:
         return [item["reference"] for item in api_get(f"{API}?{query}", secret).json()["items"]]
 
     assert references("overdue=true") == [late.reference]
-    assert late.reference not in references("overdue=false") and len(references("overdue=false")) == 2
+    assert late.reference not in references("overdue=false") and len(references("overdue=false")) == 4
     assert references("status=in_progress") == [audit.reference]
     assert references("source_kind=audit") == [audit.reference]
-    assert references("source_ref=W14") == [late.reference]
+    # A review's code finds its recommendations' actions too; a recommendation's finds only its own.
+    assert references("source_ref=W14") == [late.reference, of_recommendation.reference]
+    assert references("source_ref=W14/R2") == [of_recommendation.reference]
     page = api_get(f"{API}?limit=1&offset=1", secret).json()
-    assert page["count"] == 3 and len(page["items"]) == 1
+    assert page["count"] == 5 and len(page["items"]) == 1
     [overdue_item] = api_get(f"{API}?overdue=true", secret).json()["items"]
     assert overdue_item["overdue"] is True
     bad = api_get(f"{API}?status=finished", secret)
