@@ -17,6 +17,8 @@
     safeguarding scorecard --year 2022-23 --json    print the stored values
     safeguarding datareturns open --quarter 2022-23-q1 --due 2022-07-21   open a quarter's data returns
     safeguarding datareturns remind                  email reminders for returns due or late (daily)
+    safeguarding actions remind                      email action owners: due, late or no update (daily)
+    safeguarding reviews remind                      email owners of review deadlines due or late (daily)
 
 Any other word is passed to Django's manage.py, with hyphens read as underscores (demo-otp -> demo_otp).
 """
