@@ -13,6 +13,7 @@ urlpatterns = [
     path("", views.summary, name="summary"),
     path("refer/", views.refer, name="refer"),
     path("print/", views.summary_print, name="summary_print"),
+    path("profile/", views.profile, name="profile"),
     path("reviewers/", views.reviewers, name="reviewers"),
     path("reviewers/new/", views.reviewer_add, name="reviewer_add"),
     path("reviewers/<int:pk>/edit/", views.reviewer_edit, name="reviewer_edit"),

@@ -54,6 +54,7 @@ from safeguarding.reviews.models import (
     MilestoneStage,
     ReviewSubject,
 )
+from safeguarding.reviews.profile import review_equality_profile
 from safeguarding.reviews.selectors import (
     IDENTITY,
     MANAGE,
@@ -73,6 +74,7 @@ from safeguarding.reviews.selectors import (
     reviewers_pool,
     reviews_summary,
 )
+from safeguarding.reviews.year import YearError, financial_year_period, years_to_choose
 
 AREA = "case-reviews"
 
@@ -95,6 +97,32 @@ def summary(request: HttpRequest) -> HttpResponse:
             "rows": reviews_summary(request.user),
             "can_manage": holds(request.user, MANAGE),
             "today": timezone.localdate(),
+        },
+    )
+
+
+@require_GET
+@permission_required(MANAGE)
+def profile(request: HttpRequest) -> HttpResponse:
+    """The equality profile of the people reviewed, for all years or one (?year=2022-23)."""
+    chosen = request.GET.get("year", "").strip()
+    period, problem = None, ""
+    if chosen:
+        try:
+            period = financial_year_period(chosen)
+        except YearError as wrong:
+            problem = str(wrong)
+    return render(
+        request,
+        "reviews/profile.html",
+        {
+            "page_title": "The people reviewed",
+            "current_area": AREA,
+            "profile": review_equality_profile(request.user, period),
+            "period": period,
+            "years": years_to_choose(request.user),
+            "chosen": chosen,
+            "problem": problem,
         },
     )
 
