@@ -27,6 +27,7 @@ from safeguarding.briefings.models import (
     BriefingShare,
 )
 from safeguarding.briefings.selectors import briefing_may_write
+from safeguarding.core.formpages import RefusedWrite
 from safeguarding.reviews.models import CaseReview
 
 # A source's code: capitals, digits, "-" and "/" ("W14", "MAA-2023-Q2"); no spaces, so never a name.
@@ -36,12 +37,8 @@ SOURCE_REF_PATTERN = re.compile(r"^[A-Z0-9][A-Z0-9/-]*$")
 UPDATABLE_FIELDS = frozenset({"title", *SECTION_NAMES})
 
 
-class BriefingError(ValueError):
+class BriefingError(RefusedWrite):
     """A write refused; `field` names the form field the message belongs beside (or None)."""
-
-    def __init__(self, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.field = field
 
 
 def _require_writer(actor: Any, source_kind: str) -> None:

@@ -43,6 +43,7 @@ from safeguarding.briefings.selectors import (
     briefings_drafts,
     briefings_published,
 )
+from safeguarding.core.formpages import form_page
 from safeguarding.reviews.selectors import review_get_for_user, reviews_visible_to
 
 AREA = "learning"
@@ -147,29 +148,16 @@ def _form_page(
     briefing: Briefing | None = None,
 ) -> HttpResponse:
     """A form page: on a valid POST call `save`; a BriefingError goes beside its field and nothing is lost."""
-    if request.method == "POST" and form.is_valid():
-        try:
-            target = save(form)
-        except services.BriefingError as error:
-            form.add_error(error.field if error.field in form.fields else None, str(error))
-        else:
-            messages.success(request, done)
-            return redirect(target)
-    return render(
-        request,
-        "briefings/form.html",
-        {
-            "page_title": heading,
-            "current_area": AREA,
-            "form": form,
-            "heading": heading,
-            "button": button,
-            "cancel": cancel,
-            "intro": intro,
-            "briefing": briefing,
-            "section_names": BriefingSectionsForm.SECTION_FIELDS,
-            "max_lines": SECTION_MAX_LINES,
-        },
+    context: dict[str, Any] = {
+        "page_title": heading,
+        "current_area": AREA,
+        "heading": heading,
+        "button": button,
+    }
+    context.update({"cancel": cancel, "intro": intro, "briefing": briefing})
+    context.update({"section_names": BriefingSectionsForm.SECTION_FIELDS, "max_lines": SECTION_MAX_LINES})
+    return form_page(
+        request, form=form, template="briefings/form.html", context=context, save=save, done=done
     )
 
 

@@ -751,6 +751,7 @@ def ethnic_group(code: str) -> str:
     """The DfE major group (a key of ETHNIC_GROUPS) of an ethnicity code; blank or unknown: "not_obtained"."""
     return _ETHNIC_GROUP_OF.get(code, "not_obtained")
 
+
 _CHILD_FIELDS = ("date_of_birth", "expected_date_of_birth", "sex", "ethnicity", "locality")
 
 

@@ -20,6 +20,7 @@ from safeguarding.access.permissions import can
 from safeguarding.accounts.models import Agency
 from safeguarding.actions.models import THEMES, Action
 from safeguarding.actions.services import action_create
+from safeguarding.core.formpages import RefusedWrite
 from safeguarding.reviews.models import (
     MILESTONE_ORDER,
     REVIEWING_DECISIONS,
@@ -50,12 +51,8 @@ _AFTER_DECISION = {
 }
 
 
-class ReviewError(ValueError):
+class ReviewError(RefusedWrite):
     """A write refused; `field` names the form field the message belongs beside (or None)."""
-
-    def __init__(self, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.field = field
 
 
 def review_code_problem(code: str) -> str | None:

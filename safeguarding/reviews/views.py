@@ -25,6 +25,7 @@ from safeguarding.accesslog.models import AccessEvent
 from safeguarding.accesslog.services import access_event_record
 from safeguarding.briefings.models import Briefing
 from safeguarding.briefings.selectors import briefing_for_source, briefing_may_write
+from safeguarding.core.formpages import form_page
 from safeguarding.reviews import services
 from safeguarding.reviews.forms import (
     CloseForm,
@@ -211,28 +212,14 @@ def _form_page(
     intro: str = "",
 ) -> HttpResponse:
     """A form page: on a valid POST call `save`; a ReviewError goes beside its field and nothing is lost."""
-    if request.method == "POST" and form.is_valid():
-        try:
-            target = save(form)
-        except services.ReviewError as error:
-            form.add_error(error.field if error.field in form.fields else None, str(error))
-        else:
-            messages.success(request, done)
-            return redirect(target)
-    return render(
-        request,
-        "reviews/form.html",
-        {
-            "page_title": heading,
-            "current_area": AREA,
-            "form": form,
-            "heading": heading,
-            "button": button,
-            "cancel": cancel,
-            "review": review,
-            "intro": intro,
-        },
-    )
+    context: dict[str, Any] = {
+        "page_title": heading,
+        "current_area": AREA,
+        "heading": heading,
+        "button": button,
+    }
+    context.update({"cancel": cancel, "review": review, "intro": intro})
+    return form_page(request, form=form, template="reviews/form.html", context=context, save=save, done=done)
 
 
 def _detail_url(review: CaseReview) -> str:

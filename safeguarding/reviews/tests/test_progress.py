@@ -858,3 +858,12 @@ def test_print_version_is_landscape_without_the_site_header(personas: Personas) 
     document = weasyprint.HTML(string=html, base_url=str(settings.BASE_DIR)).render()
     assert len(document.pages) == 1
     assert document.pages[0].width > document.pages[0].height  # A4 landscape (the stylesheet's print page)
+
+
+def test_the_review_page_says_a_non_notifiable_case_needs_no_notification(personas: Personas) -> None:
+    review = _decided(personas, kind=CaseReview.Kind.NON_NOTIFIABLE)
+    page = personas.client("bu_officer").get(reverse("reviews:detail", args=[review.code])).text
+    assert "Not needed: not a notifiable incident" in page
+    notifiable = _decided(personas, code="W21", kind=CaseReview.Kind.NOTIFIABLE_INCIDENT)
+    page = personas.client("bu_officer").get(reverse("reviews:detail", args=[notifiable.code])).text
+    assert "Not needed" not in page
