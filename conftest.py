@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
+from django.core import signals
+from django.db import close_old_connections
 
 from safeguarding.core.testing import Personas, make_personas
 
@@ -16,3 +20,19 @@ def _fast_passwords(settings: pytest.FixtureRequest) -> None:
 @pytest.fixture
 def personas(db: None) -> Personas:
     return make_personas()
+
+
+@pytest.fixture
+def _keep_the_test_connection() -> Iterator[None]:
+    """Stop Django closing the database connection around each in-process WSGI request (the API's property
+    tests, safeguarding.api.testing).
+
+    A real server closes old connections when a request starts and finishes; inside a test transaction
+    that would close the very connection holding the test's data (PostgreSQL notices; SQLite's in-memory
+    database ignores it). django.test.Client does the same disconnection for its own requests.
+    """
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)

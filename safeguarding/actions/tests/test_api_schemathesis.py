@@ -10,21 +10,15 @@ from those rules only.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-import schemathesis
-from django.core import signals
-from django.core.handlers.wsgi import WSGIHandler
-from django.db import close_old_connections
-from hypothesis import HealthCheck, given, settings
 from schemathesis import GenerationMode
-from schemathesis.checks import positive_data_acceptance
 
 from safeguarding.accesslog.models import AccessEvent
 from safeguarding.actions.tests.support import PDF_BYTES, make_action
+from safeguarding.api.testing import api_operations, assert_conforms
 from safeguarding.api.tests.helpers import token_for
 from safeguarding.core.testing import Personas
 from safeguarding.frontdoor.tests.test_emarf_support import use_private_storage
@@ -40,26 +34,9 @@ RULES_BEYOND_THE_SCHEMA = frozenset({"value_error"})
 VALID_EVIDENCE: dict[str, Any] = {"file": PDF_BYTES, "description": "Training register"}
 
 
-@pytest.fixture
-def _keep_the_test_connection() -> Iterator[None]:
-    """Stop Django closing the database connection around each in-process WSGI request (see
-    safeguarding/api/tests/test_schemathesis.py)."""
-    signals.request_started.disconnect(close_old_connections)
-    signals.request_finished.disconnect(close_old_connections)
-    yield
-    signals.request_started.connect(close_old_connections)
-    signals.request_finished.connect(close_old_connections)
-
-
 @pytest.fixture(autouse=True)
 def _private_storage(settings: Any, tmp_path: Path) -> None:
     use_private_storage(settings, tmp_path)
-
-
-def _action_operations() -> list[Any]:
-    schema: Any = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", WSGIHandler())
-    operations = [result.ok() for result in schema.get_all_operations()]
-    return [operation for operation in operations if operation.path.startswith(ACTIONS)]
 
 
 @pytest.mark.parametrize("mode", [GenerationMode.POSITIVE, GenerationMode.NEGATIVE])
@@ -70,7 +47,7 @@ def test_action_api_conforms_to_its_description(
     _, secret = token_for(getattr(personas, persona))
     headers = {"Authorization": f"Bearer {secret}"}
     action = make_action(personas.agency_a, personas.bu_officer)
-    operations = _action_operations()
+    operations = api_operations(ACTIONS)
     assert {(op.method.upper(), op.path) for op in operations} == {
         ("GET", ACTIONS),
         ("GET", "/api/v1/actions/{reference}"),
@@ -90,28 +67,13 @@ def test_action_api_conforms_to_its_description(
                 generation_mode=mode, path_parameters={"reference": action.reference}, body=VALID_EVIDENCE
             )
 
-        @given(case=strategy)
-        @settings(
-            max_examples=EXAMPLES_PER_OPERATION,
-            deadline=None,
-            database=None,
-            derandomize=True,  # the same cases on every run, so a failure is reproducible
-            suppress_health_check=list(HealthCheck),
+        assert_conforms(
+            strategy,
+            headers=headers,
+            mode=mode,
+            examples=EXAMPLES_PER_OPERATION,
+            rules_beyond_schema=RULES_BEYOND_THE_SCHEMA,
         )
-        def check(case: schemathesis.Case) -> None:
-            # A negative case may leave the token out on purpose (it is a required header); send none then.
-            sent = headers if "Authorization" in (case.headers or {}) else {}
-            response = case.call(headers=sent)
-            assert response.status_code < 500, f"{case.method} {case.formatted_path}: {response.status_code}"
-            if not case.operation.definition.raw.get("x-rules-beyond-schema"):
-                case.validate_response(response, headers=sent)
-                return
-            case.validate_response(response, headers=sent, excluded_checks=[positive_data_acceptance])
-            if mode == GenerationMode.POSITIVE and response.status_code == 422:
-                kinds = {error["type"] for error in response.json()["detail"]}
-                assert kinds <= RULES_BEYOND_THE_SCHEMA, f"schema-valid input refused: {response.text}"
-
-        check()
 
     answered = {
         (event.details["method"], event.details["path"], event.details["status"])

@@ -12,19 +12,13 @@ never from anything the schema states.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
-import schemathesis
-from django.core import signals
-from django.core.handlers.wsgi import WSGIHandler
-from django.db import close_old_connections
-from hypothesis import HealthCheck, given, settings
 from schemathesis import GenerationMode
-from schemathesis.checks import positive_data_acceptance
 
 from safeguarding.accesslog.models import AccessEvent
+from safeguarding.api.testing import api_operations, assert_conforms
 from safeguarding.api.tests.helpers import token_for
 from safeguarding.core.testing import Personas, make_user
 from safeguarding.frontdoor.models import Contact
@@ -48,27 +42,6 @@ VALID_REFERRAL: dict[str, Any] = {
 }
 
 
-@pytest.fixture
-def _keep_the_test_connection() -> Iterator[None]:
-    """Stop Django closing the database connection around each in-process WSGI request.
-
-    A real server closes old connections when a request starts and finishes; inside a test transaction that
-    would close the very connection holding the test's data (see safeguarding/api/tests/test_schemathesis.py).
-    """
-    signals.request_started.disconnect(close_old_connections)
-    signals.request_finished.disconnect(close_old_connections)
-    yield
-    signals.request_started.connect(close_old_connections)
-    signals.request_finished.connect(close_old_connections)
-
-
-def _front_door_operations() -> list[Any]:
-    # In-process WSGI calls share the test's database connection, so they see the test's data.
-    schema: Any = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", WSGIHandler())
-    operations = [result.ok() for result in schema.get_all_operations()]
-    return [operation for operation in operations if operation.path.startswith(FRONT_DOOR)]
-
-
 def _a_referral_in_agency_a(personas: Personas) -> Contact:
     user = personas.a_readonly
     referrer = Referrer(name=user.full_name, email=user.email, user=user, agency=personas.agency_a)
@@ -88,7 +61,7 @@ def test_front_door_api_conforms_to_its_description(
     _, secret = token_for(user)
     headers = {"Authorization": f"Bearer {secret}"}
     contact = _a_referral_in_agency_a(personas)
-    operations = _front_door_operations()
+    operations = api_operations(FRONT_DOOR)
     assert {(op.method.upper(), op.path) for op in operations} == {
         SEND,
         ("GET", "/api/v1/frontdoor/referrals"),
@@ -105,28 +78,13 @@ def test_front_door_api_conforms_to_its_description(
             # Random dates of birth are nearly always outside the rules; mix in a referral that keeps them.
             strategy |= operation.as_strategy(generation_mode=mode, body=VALID_REFERRAL)
 
-        @given(case=strategy)
-        @settings(
-            max_examples=EXAMPLES_PER_OPERATION,
-            deadline=None,
-            database=None,
-            derandomize=True,  # the same cases on every run, so a failure is reproducible
-            suppress_health_check=list(HealthCheck),
+        assert_conforms(
+            strategy,
+            headers=headers,
+            mode=mode,
+            examples=EXAMPLES_PER_OPERATION,
+            rules_beyond_schema=RULES_BEYOND_THE_SCHEMA,
         )
-        def check(case: schemathesis.Case) -> None:
-            # A negative case may leave the token out on purpose (it is a required header); send none then.
-            sent = headers if "Authorization" in (case.headers or {}) else {}
-            response = case.call(headers=sent)
-            assert response.status_code < 500, f"{case.method} {case.formatted_path}: {response.status_code}"
-            if not case.operation.definition.raw.get("x-rules-beyond-schema"):
-                case.validate_response(response, headers=sent)
-                return
-            case.validate_response(response, headers=sent, excluded_checks=[positive_data_acceptance])
-            if mode == GenerationMode.POSITIVE and response.status_code == 422:
-                kinds = {error["type"] for error in response.json()["detail"]}
-                assert kinds <= RULES_BEYOND_THE_SCHEMA, f"schema-valid referral refused: {response.text}"
-
-        check()
 
     answered = {
         (event.details["method"], event.details["path"], event.details["status"])

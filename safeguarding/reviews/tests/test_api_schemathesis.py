@@ -10,20 +10,13 @@ a schema-valid year must come from the financial-year rule only.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date
-from typing import Any
 
 import pytest
-import schemathesis
-from django.core import signals
-from django.core.handlers.wsgi import WSGIHandler
-from django.db import close_old_connections
-from hypothesis import HealthCheck, given, settings
 from schemathesis import GenerationMode
-from schemathesis.checks import positive_data_acceptance
 
 from safeguarding.accesslog.models import AccessEvent
+from safeguarding.api.testing import api_operations, assert_conforms
 from safeguarding.api.tests.helpers import token_for
 from safeguarding.core.testing import Personas, make_user
 from safeguarding.reviews import services
@@ -36,27 +29,6 @@ SUMMARY = ("GET", "/api/v1/reviews/summary")
 EXAMPLES_PER_OPERATION = 40
 # The one rule beyond the schema: the year must be a real financial year that has begun.
 RULES_BEYOND_THE_SCHEMA = frozenset({"financial_year"})
-
-
-@pytest.fixture
-def _keep_the_test_connection() -> Iterator[None]:
-    """Stop Django closing the database connection around each in-process WSGI request.
-
-    A real server closes old connections when a request starts and finishes; inside a test transaction that
-    would close the very connection holding the test's data (see safeguarding/api/tests/test_schemathesis.py).
-    """
-    signals.request_started.disconnect(close_old_connections)
-    signals.request_finished.disconnect(close_old_connections)
-    yield
-    signals.request_started.connect(close_old_connections)
-    signals.request_finished.connect(close_old_connections)
-
-
-def _review_operations() -> list[Any]:
-    # In-process WSGI calls share the test's database connection, so they see the test's data.
-    schema: Any = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", WSGIHandler())
-    operations = [result.ok() for result in schema.get_all_operations()]
-    return [operation for operation in operations if operation.path.startswith(REVIEWS)]
 
 
 def _a_year_of_reviews(personas: Personas) -> None:
@@ -100,7 +72,7 @@ def test_reviews_api_conforms_to_its_description(
     _, secret = token_for(user)
     headers = {"Authorization": f"Bearer {secret}"}
     _a_year_of_reviews(personas)
-    operations = _review_operations()
+    operations = api_operations(REVIEWS)
     assert {(op.method.upper(), op.path) for op in operations} == {SUMMARY}
     for operation in operations:
         strategy = operation.as_strategy(generation_mode=mode)
@@ -109,26 +81,14 @@ def test_reviews_api_conforms_to_its_description(
             for year in ("2022-23", "2023-24", "2000-01"):
                 strategy |= operation.as_strategy(generation_mode=mode, query={"year": year})
 
-        @given(case=strategy)
-        @settings(
-            max_examples=EXAMPLES_PER_OPERATION,
-            deadline=None,
-            database=None,
-            derandomize=True,  # the same cases on every run, so a failure is reproducible
-            suppress_health_check=list(HealthCheck),
+        assert operation.definition.raw.get("x-rules-beyond-schema")
+        assert_conforms(
+            strategy,
+            headers=headers,
+            mode=mode,
+            examples=EXAMPLES_PER_OPERATION,
+            rules_beyond_schema=RULES_BEYOND_THE_SCHEMA,
         )
-        def check(case: schemathesis.Case) -> None:
-            # A negative case may leave the token out on purpose (it is a required header); send none then.
-            sent = headers if "Authorization" in (case.headers or {}) else {}
-            response = case.call(headers=sent)
-            assert response.status_code < 500, f"{case.method} {case.formatted_path}: {response.status_code}"
-            assert case.operation.definition.raw.get("x-rules-beyond-schema")
-            case.validate_response(response, headers=sent, excluded_checks=[positive_data_acceptance])
-            if mode == GenerationMode.POSITIVE and response.status_code == 422:
-                kinds = {error["type"] for error in response.json()["detail"]}
-                assert kinds <= RULES_BEYOND_THE_SCHEMA, f"schema-valid year refused: {response.text}"
-
-        check()
 
     answered = {
         (event.details["method"], event.details["path"], event.details["status"])
