@@ -6,11 +6,9 @@ from typing import Any
 
 from django import forms
 
-from safeguarding.accounts.forms.admin import GovukDateField
 from safeguarding.accounts.models import Agency
 from safeguarding.actions.models import THEMES, Action
-from safeguarding.children.forms import GovukCheckboxes
-from safeguarding.core.forms import GovukForm
+from safeguarding.core.forms import GovukCheckboxes, GovukDateField, GovukForm
 
 
 def _with_blank(choices: Any, blank: str) -> list[tuple[str, str]]:

@@ -27,15 +27,18 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce
+from django.urls import reverse
 from django.utils import timezone
 
-from safeguarding.access.permissions import get_for_user, visible_to
+from safeguarding.access.permissions import get_for_user, holds, holds_partnership_wide, visible_to
 from safeguarding.accounts.models import Membership
 from safeguarding.actions.models import Action, ActionEvidence
+from safeguarding.core.attention import AttentionItem
 from safeguarding.frontdoor.measures import Period, financial_year_of
 
 VIEW = "action.view"
 UPDATE = "action.update"
+MANAGE = "action.manage"
 DEFAULT_STALE_DAYS = 30
 OPEN_STATUSES = (Action.Status.NOT_STARTED, Action.Status.IN_PROGRESS)
 
@@ -212,3 +215,38 @@ def tracker(
     if filters.completed_this_year:
         queryset = completed_in_financial_year(queryset, today=today)
     return queryset
+
+
+def actions_attention(user: Any) -> list[AttentionItem]:
+    """Home-page items: for the business unit (action.manage across the partnership), the actions marked
+    complete that wait for it to review their evidence and close them; for an agency that updates its own
+    actions, those overdue and those with no recent update."""
+    tracker_url = reverse("actions:home")
+    if holds_partnership_wide(user, MANAGE):
+        waiting = awaiting_evidence(actions_visible_to(user)).count()
+        return [
+            AttentionItem(
+                "Completed actions to review",
+                waiting,
+                f"{tracker_url}?awaiting_evidence=1",
+                "Marked complete by their agency: review the evidence, then close them or send them back.",
+            )
+        ]
+    if not holds(user, UPDATE):
+        return []
+    own = visible_to(user, Action.objects.all(), UPDATE)
+    return [
+        AttentionItem(
+            "Your agency's overdue actions",
+            overdue(own).count(),
+            f"{tracker_url}?overdue=1",
+            "Past their due date: add an update, or mark them complete with evidence.",
+            overdue=True,
+        ),
+        AttentionItem(
+            "Your agency's actions with no recent update",
+            stale(with_drift(own)).count(),
+            f"{tracker_url}?stale=1",
+            f"Nothing written on them for {stale_days()} days.",
+        ),
+    ]

@@ -6,7 +6,6 @@ from typing import Any
 
 from django import forms
 
-from safeguarding.accounts.forms.admin import GovukDateField
 from safeguarding.briefings.models import (
     DETAIL_MAX_LENGTH,
     SECTIONS,
@@ -15,7 +14,7 @@ from safeguarding.briefings.models import (
     Briefing,
     BriefingShare,
 )
-from safeguarding.core.forms import GovukForm
+from safeguarding.core.forms import GovukDateField, GovukForm
 
 DATE_HINT = "For example, 27 3 2023"
 

@@ -17,7 +17,6 @@ from typing import Any, ClassVar
 from django import forms
 from django.utils import timezone
 
-from safeguarding.accounts.forms.admin import GovukDateField
 from safeguarding.children import identity
 from safeguarding.children.codes import (
     AssessmentFactor,
@@ -54,21 +53,11 @@ from safeguarding.children.models import (
 from safeguarding.children.schemas import code_list
 from safeguarding.children.selectors import ChildSearch
 from safeguarding.children.validation import date_problems
-from safeguarding.core.forms import GovukForm, GovukModelForm
+from safeguarding.core.forms import GovukCheckboxes, GovukDateField, GovukForm, GovukModelForm
 
 DATE_HINT = "For example, 27 3 2023"
 TIME_HINT = "Use the 24-hour clock, for example 14:30"
 TIME_PATTERN = re.compile(r"^\s*([01]?\d|2[0-3])[:.]([0-5]\d)\s*$")
-
-
-class GovukCheckboxes(forms.CheckboxSelectMultiple):
-    """GOV.UK checkboxes (the field is shown in a fieldset with its label as the legend)."""
-
-    template_name = "children/widgets/checkboxes.html"
-
-    def id_for_label(self, id_: str, index: str | None = "0") -> str:
-        # The error summary links to the first box.
-        return super().id_for_label(id_, "0" if index is None else index)
 
 
 def _date(label: str, *, required: bool = False, hint: str = DATE_HINT) -> GovukDateField:

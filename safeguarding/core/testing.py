@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from django.test import Client
@@ -113,3 +114,14 @@ def make_personas() -> Personas:
             "system_administrator", business_unit, full_name="Sam Admin", email="sysadmin@example.org"
         ),
     )
+
+
+def use_private_storage(settings: Any, root: Path) -> None:
+    """Store files in a test's temporary folder, never in var/private-files."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(root)},
+        },
+    }

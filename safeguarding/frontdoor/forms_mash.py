@@ -16,10 +16,9 @@ from django import forms
 from django.utils import timezone
 from pydantic import ValidationError as PydanticValidationError
 
-from safeguarding.accounts.forms.admin import GovukDateField
 from safeguarding.accounts.models import Agency, User
 from safeguarding.children.codes import Ethnicity, ReferralSource, Sex
-from safeguarding.core.forms import GovukForm
+from safeguarding.core.forms import GovukDateField, GovukForm
 from safeguarding.frontdoor.models import LEVEL_DESCRIPTORS, Concern, Contact, Level
 from safeguarding.frontdoor.schemas import ReferralAnswers
 from safeguarding.frontdoor.selectors.mash import RAG_NOT_RATED, QueueFilters, Worker, mash_workers

@@ -6,12 +6,10 @@ from typing import Any
 
 from django import forms
 
-from safeguarding.accounts.forms.admin import GovukDateField
 from safeguarding.accounts.models import Agency, User
 from safeguarding.actions.models import THEMES
 from safeguarding.children.codes import Ethnicity
-from safeguarding.children.forms import GovukCheckboxes
-from safeguarding.core.forms import GovukForm
+from safeguarding.core.forms import GovukCheckboxes, GovukDateField, GovukForm
 from safeguarding.reviews.models import (
     CODE_MAX_LENGTH,
     CaseReview,

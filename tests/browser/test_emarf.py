@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page, expect
 
+from safeguarding.core.testing import use_private_storage
 from safeguarding.frontdoor.models import Contact
-from safeguarding.frontdoor.tests.test_emarf_support import use_private_storage
 from tests.browser.emarf_steps import open_section, refer_amy_and_her_unborn_sibling, save, school_lead
 from tests.browser.support import assert_accessible, sign_in_through_the_page
 

@@ -20,9 +20,8 @@ from django.utils import timezone
 from playwright.sync_api import Browser, Page, expect
 
 from safeguarding.children.models import Child, CINReferral
-from safeguarding.core.testing import give_two_factor, make_personas
+from safeguarding.core.testing import give_two_factor, make_personas, use_private_storage
 from safeguarding.frontdoor.models import Contact
-from safeguarding.frontdoor.tests.test_emarf_support import use_private_storage
 from safeguarding.frontdoor.tests.test_mash_support import make_mash, school_contact
 from tests.browser.emarf_steps import refer_amy_and_her_unborn_sibling, school_lead
 from tests.browser.support import assert_accessible, sign_in_through_the_page

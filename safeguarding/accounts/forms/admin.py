@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from datetime import date
 from typing import Any
 
 from django import forms
@@ -16,73 +15,9 @@ from django.utils import timezone
 from safeguarding.accounts.models import Agency, Team
 from safeguarding.accounts.roles import ROLE_CHOICES, Role
 from safeguarding.accounts.selectors import active_agencies, active_teams_grouped, sensitive_role_givers
-from safeguarding.core.forms import GovukForm
+from safeguarding.core.forms import GovukDateField, GovukForm
 
 _CODE_PATTERN = re.compile(r"^[A-Z0-9][A-Z0-9-]*$")
-
-
-class GovukDateWidget(forms.MultiWidget):
-    """The GOV.UK date input: three boxes for day, month and year."""
-
-    template_name = "accounts/admin/widgets/date_input.html"
-
-    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
-        # "govuk-input" lets GovukFormMixin mark the field's error state, which each box then shows.
-        super().__init__(
-            [forms.TextInput(), forms.TextInput(), forms.TextInput()],
-            {"class": "govuk-input", **(attrs or {})},
-        )
-
-    def decompress(self, value: Any) -> list[Any]:
-        if isinstance(value, date):
-            return [value.day, value.month, value.year]
-        return [None, None, None]
-
-    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
-        context = super().get_context(name, value, attrs)
-        in_error = "govuk-input--error" in context["widget"]["attrs"].get("class", "")
-        labels = ("Day", "Month", "Year")
-        for index, subwidget in enumerate(context["widget"]["subwidgets"]):
-            css = [
-                "govuk-input",
-                "govuk-date-input__input",
-                "govuk-input--width-4" if index == 2 else "govuk-input--width-2",
-            ]
-            if in_error:
-                css.append("govuk-input--error")
-            subwidget["attrs"]["class"] = " ".join(css)
-            subwidget["attrs"]["inputmode"] = "numeric"
-            subwidget["label"] = labels[index]
-        return context
-
-
-class GovukDateField(forms.MultiValueField):
-    widget = GovukDateWidget
-
-    def __init__(self, **kwargs: Any) -> None:
-        label = str(kwargs.get("label", "Date"))
-        parts = tuple(
-            forms.IntegerField(error_messages={"invalid": f"{label} must be a real date"}) for _ in range(3)
-        )
-        kwargs.setdefault(
-            "error_messages",
-            {
-                "required": f"Enter the {label.lower()}",
-                "incomplete": f"{label} must include a day, month and year",
-            },
-        )
-        super().__init__(parts, require_all_fields=False, **kwargs)
-
-    def compress(self, data_list: list[Any]) -> date | None:
-        if not data_list or all(part in (None, "") for part in data_list):
-            return None
-        if any(part in (None, "") for part in data_list):
-            raise forms.ValidationError(self.error_messages["incomplete"], code="incomplete")
-        day, month, year = (int(part) for part in data_list)
-        try:
-            return date(year, month, day)
-        except ValueError as exc:
-            raise forms.ValidationError(f"{self.label} must be a real date", code="invalid") from exc
 
 
 class TeamChoiceField(forms.ChoiceField):

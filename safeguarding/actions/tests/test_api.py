@@ -17,8 +17,7 @@ from safeguarding.actions.models import Action, ActionEvidence, ActionUpdate
 from safeguarding.actions.services import action_close, action_evidence_add, action_update_add
 from safeguarding.actions.tests.support import PDF_BYTES, make_action, pdf_upload
 from safeguarding.api.tests.helpers import api_get, token_for
-from safeguarding.core.testing import Personas, make_agency, make_user
-from safeguarding.frontdoor.tests.test_emarf_support import use_private_storage
+from safeguarding.core.testing import Personas, make_agency, make_user, use_private_storage
 
 pytestmark = pytest.mark.django_db
 

@@ -20,8 +20,7 @@ from safeguarding.accesslog.models import AccessEvent
 from safeguarding.actions.tests.support import PDF_BYTES, make_action
 from safeguarding.api.testing import api_operations, assert_conforms
 from safeguarding.api.tests.helpers import token_for
-from safeguarding.core.testing import Personas
-from safeguarding.frontdoor.tests.test_emarf_support import use_private_storage
+from safeguarding.core.testing import Personas, use_private_storage
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("_keep_the_test_connection")]
 

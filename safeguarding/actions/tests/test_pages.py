@@ -15,8 +15,7 @@ from safeguarding.accesslog.models import AccessEvent
 from safeguarding.actions.models import Action, ActionEvidence
 from safeguarding.actions.services import action_evidence_add, action_update_add
 from safeguarding.actions.tests.support import PDF_BYTES, make_action, pdf_upload
-from safeguarding.core.testing import Personas
-from safeguarding.frontdoor.tests.test_emarf_support import use_private_storage
+from safeguarding.core.testing import Personas, use_private_storage
 
 pytestmark = pytest.mark.django_db
 

@@ -18,8 +18,7 @@ from safeguarding.actions.services import action_close, action_evidence_add, act
 from safeguarding.actions.tests.support import make_action, pdf_upload
 from safeguarding.core.cli import main as safeguarding_command
 from safeguarding.core.models import SentReminder
-from safeguarding.core.testing import Personas, make_agency, make_user
-from safeguarding.frontdoor.tests.test_emarf_support import use_private_storage
+from safeguarding.core.testing import Personas, make_agency, make_user, use_private_storage
 
 pytestmark = pytest.mark.django_db
 

@@ -19,8 +19,7 @@ from safeguarding.actions.services import (
     action_update_add,
 )
 from safeguarding.actions.tests.support import make_action, pdf_upload
-from safeguarding.core.testing import Personas, make_user
-from safeguarding.frontdoor.tests.test_emarf_support import use_private_storage
+from safeguarding.core.testing import Personas, make_user, use_private_storage
 
 pytestmark = pytest.mark.django_db
 

@@ -15,10 +15,9 @@ from django import forms
 from django.forms import BoundField
 from pydantic import BaseModel, ValidationError
 
-from safeguarding.accounts.forms.admin import GovukDateField
 from safeguarding.accounts.models import Agency
 from safeguarding.children.codes import Ethnicity, Sex
-from safeguarding.core.forms import GovukForm
+from safeguarding.core.forms import GovukDateField, GovukForm
 from safeguarding.frontdoor.models import LEVEL_DESCRIPTORS, Concern, Contact, Level
 from safeguarding.frontdoor.schemas import ChildAnswers, HouseholdMemberAnswers
 from safeguarding.frontdoor.services.attachments import ALLOWED_DESCRIPTION

@@ -13,7 +13,7 @@ from django.test import Client
 from django.urls import reverse
 
 from safeguarding.accesslog.models import AccessEvent
-from safeguarding.core.testing import Personas, make_user, sign_in
+from safeguarding.core.testing import Personas, make_user, sign_in, use_private_storage
 from safeguarding.frontdoor.models import Attachment, Contact, ReferralDraft
 from safeguarding.frontdoor.services.attachments import (
     DOCX,
@@ -33,7 +33,6 @@ from safeguarding.frontdoor.tests.test_emarf_support import (
     make_draft,
     send_referral,
     upload,
-    use_private_storage,
 )
 
 pytestmark = pytest.mark.django_db

@@ -1,4 +1,4 @@
-"""Shared set-up for the eMARF tests: complete draft answers, drafts, sent referrals and private file storage.
+"""Shared set-up for the eMARF tests: complete draft answers, drafts and sent referrals.
 
 (A module of helpers, not tests; named test_emarf_* to sit with the tests it serves.)
 """
@@ -8,7 +8,6 @@ from __future__ import annotations
 import io
 import zipfile
 from datetime import date, timedelta
-from pathlib import Path
 from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -18,17 +17,6 @@ from safeguarding.frontdoor.models import Contact, ReferralDraft
 from safeguarding.frontdoor.schemas import ReferralAnswers
 from safeguarding.frontdoor.services.drafts import SECTIONS
 from safeguarding.frontdoor.services.referrals import Referrer, referral_submit
-
-
-def use_private_storage(settings: Any, root: Path) -> None:
-    """Store files in a test's temporary folder, never in var/private-files."""
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(root)},
-        },
-    }
 
 
 def complete_answers(**overrides: Any) -> dict[str, Any]:

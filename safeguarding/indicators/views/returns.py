@@ -21,8 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from safeguarding.access.decorators import permission_required
 from safeguarding.access.permissions import holds
-from safeguarding.accounts.forms.admin import GovukDateField
-from safeguarding.core.forms import GovukForm
+from safeguarding.core.forms import GovukDateField, GovukForm
 from safeguarding.frontdoor.measures import Period, PeriodKind
 from safeguarding.indicators import returns as service
 from safeguarding.indicators.models import AgencyReturn, IndicatorValue

@@ -24,8 +24,7 @@ from safeguarding.actions.services import action_evidence_add
 from safeguarding.actions.tests.support import pdf_upload
 from safeguarding.briefings.models import Briefing
 from safeguarding.briefings.services import briefing_create, briefing_publish
-from safeguarding.core.testing import Personas, make_personas, make_user, sign_in
-from safeguarding.frontdoor.tests.test_emarf_support import use_private_storage
+from safeguarding.core.testing import Personas, make_personas, make_user, sign_in, use_private_storage
 from safeguarding.reviews import services
 from safeguarding.reviews.models import CaseReview, Decision, MilestoneStage, ReviewerAppointment
 
