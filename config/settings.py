@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "safeguarding.reviews",
     "safeguarding.actions",
     "safeguarding.briefings",
+    "safeguarding.audits",
 ]
 
 MIDDLEWARE = [

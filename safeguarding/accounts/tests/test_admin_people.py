@@ -391,7 +391,7 @@ def test_add_membership_with_team_of_that_agency(personas: Personas) -> None:
         {
             "agency": personas.agency_b.pk,
             "team": personas.team_a.pk,
-            "role": "auditor",
+            "role": "subgroup_member",
             "starts_on_0": "1",
             "starts_on_1": "4",
             "starts_on_2": "2025",
@@ -402,7 +402,7 @@ def test_add_membership_with_team_of_that_agency(personas: Personas) -> None:
         url,
         {
             "agency": personas.agency_a.pk,
-            "role": "auditor",
+            "role": "subgroup_member",
             "starts_on_0": "31",
             "starts_on_1": "2",
             "starts_on_2": "2025",
@@ -414,28 +414,28 @@ def test_add_membership_with_team_of_that_agency(personas: Personas) -> None:
         {
             "agency": personas.agency_a.pk,
             "team": personas.team_a.pk,
-            "role": "auditor",
+            "role": "subgroup_member",
             "starts_on_0": "1",
             "starts_on_1": "4",
             "starts_on_2": "2025",
         },
     )
     assert ok.status_code == 302
-    membership = personas.b_worker.memberships.get(role="auditor")
+    membership = personas.b_worker.memberships.get(role="subgroup_member")
     assert (membership.agency, membership.team, str(membership.starts_on)) == (
         personas.agency_a,
         personas.team_a,
         "2025-04-01",
     )
     event = AccessEvent.objects.get(subject_type="accounts.membership", subject_id=str(membership.pk))
-    assert event.details["role"] == [None, "auditor"]
+    assert event.details["role"] == [None, "subgroup_member"]
     # The same role in the same place again is refused.
     again = client.post(
         url,
         {
             "agency": personas.agency_a.pk,
             "team": personas.team_a.pk,
-            "role": "auditor",
+            "role": "subgroup_member",
             "starts_on_0": "1",
             "starts_on_1": "5",
             "starts_on_2": "2025",
