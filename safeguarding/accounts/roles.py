@@ -122,9 +122,7 @@ _PERMISSION_LIST = [
     Permission("review.identity.view", "Case reviews", "See who a case review is about", identifiable=True),
     # Audits
     Permission("audit.view", "Audits", "See multi-agency audit findings"),
-    Permission(
-        "audit.conduct", "Audits", "Complete audit tools for allocated cases", identifiable=True
-    ),
+    Permission("audit.conduct", "Audits", "Complete audit tools for allocated cases", identifiable=True),
     Permission("audit.manage", "Audits", "Plan the audit programme and moderate grades"),
     # Self-assessment
     Permission("selfassessment.view", "Self-assessment", "See Section 11 / s175 / Care Act returns"),
