@@ -15,6 +15,7 @@ urlpatterns = [
     path("reviews/", include("safeguarding.reviews.urls")),
     path("actions/", include("safeguarding.actions.urls")),
     path("briefings/", include("safeguarding.briefings.urls")),
+    path("audits/", include("safeguarding.audits.urls")),
     path("api/v1/", include("safeguarding.api.urls")),
     path("api-tokens/", include("safeguarding.api.page_urls")),
 ]

@@ -1,0 +1,1 @@
+"""Reads for audits, one module per part."""

@@ -1,0 +1,2 @@
+"""The audit pages, one module per part: the programme and tools, auditing and moderation, tables and
+reports."""

@@ -1,0 +1,7 @@
+"""Audit pages: programme (being written)."""
+
+from __future__ import annotations
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []
