@@ -2,7 +2,8 @@
 
 An open action (not closed, not started or in progress) is reminded to its owner person, or to the owner
 agency's safeguarding leads when no one person owns it, when:
-- it is due within settings.ACTIONS_REMIND_DAYS days (default 10): key "action:ACT-00012:due-soon";
+- it is due within settings.ACTIONS_REMIND_DAYS days (SAFEGUARDING_ACTIONS_REMIND_DAYS, default 10):
+  key "action:ACT-00012:due-soon";
 - it is overdue: key "action:ACT-00012:overdue";
 - nothing has been written on it for settings.ACTIONS_STALE_DAYS days (the tracker's "no recent update"):
   key "action:ACT-00012:stale:2024-01-05", the date of its last update, so a new quiet spell after an
@@ -23,7 +24,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from safeguarding.actions.models import Action
-from safeguarding.actions.notify import already_sent, reminder_send_once, site_link
 from safeguarding.actions.selectors import (
     OPEN_STATUSES,
     action_owner_emails,
@@ -31,12 +31,11 @@ from safeguarding.actions.selectors import (
     stale_days,
     with_drift,
 )
-
-DEFAULT_REMIND_DAYS = 10
+from safeguarding.core.reminders import already_sent, reminder_send_once, site_link
 
 
 def remind_days() -> int:
-    return int(getattr(settings, "ACTIONS_REMIND_DAYS", DEFAULT_REMIND_DAYS))
+    return int(settings.ACTIONS_REMIND_DAYS)
 
 
 @dataclass(frozen=True)

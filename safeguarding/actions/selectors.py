@@ -39,12 +39,11 @@ from safeguarding.frontdoor.measures import Period, financial_year_of
 VIEW = "action.view"
 UPDATE = "action.update"
 MANAGE = "action.manage"
-DEFAULT_STALE_DAYS = 30
 OPEN_STATUSES = (Action.Status.NOT_STARTED, Action.Status.IN_PROGRESS)
 
 
 def stale_days() -> int:
-    return int(getattr(settings, "ACTIONS_STALE_DAYS", DEFAULT_STALE_DAYS))
+    return int(settings.ACTIONS_STALE_DAYS)
 
 
 def actions_visible_to(user: Any) -> QuerySet[Action]:

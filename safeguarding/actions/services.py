@@ -33,8 +33,8 @@ from django.utils import timezone
 from safeguarding.access.permissions import can
 from safeguarding.accounts.models import Agency
 from safeguarding.actions.models import THEMES, Action, ActionEvidence, ActionUpdate
-from safeguarding.actions.notify import site_link
 from safeguarding.actions.selectors import action_owner_emails, action_owner_person_reachable
+from safeguarding.core.reminders import site_link
 from safeguarding.frontdoor.services.attachments import AttachmentRefused, attachment_check
 
 UPDATE = "action.update"

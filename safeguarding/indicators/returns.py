@@ -41,6 +41,7 @@ from safeguarding.access.permissions import held_grants, holds, holds_partnershi
 from safeguarding.accounts.models import Agency, Membership
 from safeguarding.accounts.roles import ROLES
 from safeguarding.core.attention import AttentionItem
+from safeguarding.core.reminders import site_link
 from safeguarding.frontdoor.measures import Period, PeriodKind, financial_year_label, financial_year_of
 from safeguarding.indicators.checks import rounded
 from safeguarding.indicators.models import (
@@ -649,7 +650,7 @@ def _reminder_send(agency_return: AgencyReturn, now: datetime) -> bool:
         "agency_return": agency_return,
         "quarter": quarter.label,
         "overdue": overdue,
-        "link": (settings.SITE_URL.rstrip("/") + path) if settings.SITE_URL else "",
+        "link": site_link(path),
         "partnership_name": settings.PARTNERSHIP_NAME,
     }
     subject = "overdue" if overdue else f"due on {agency_return.due_date:%-d %B %Y}"

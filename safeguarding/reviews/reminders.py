@@ -1,11 +1,11 @@
 """Reminder emails about case review deadlines (`safeguarding reviews remind`, run once a day).
 
 For every open review, each deadline from `selectors.review_clocks` that is not yet met and is due within
-REMIND_WORKING_DAYS working days, or overdue, is emailed to the review's owner (CaseReview.owner). A review
-with deadlines to remind but no owner (or an owner no longer active) is skipped and counted, so the business
-unit can give it one. Each deadline is reminded once while due soon and once when overdue; the key holds the
-clock's name and due date ("review:W14:rapid-review:2023-01-12:overdue"), so a deadline that moves is a new
-one. The new reminders of one review go in one email.
+ATTENTION_WORKING_DAYS working days (as the home page warns), or overdue, is emailed to the review's owner
+(CaseReview.owner). A review with deadlines to remind but no owner (or an owner no longer active) is skipped
+and counted, so the business unit can give it one. Each deadline is reminded once while due soon and once
+when overdue; the key holds the clock's name and due date ("review:W14:rapid-review:2023-01-12:overdue"), so
+a deadline that moves is a new one. The new reminders of one review go in one email.
 
 Emails name the review by its code only, never who it is about, and link to the review's page.
 """
@@ -19,17 +19,14 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
-from safeguarding.actions.notify import already_sent, reminder_send_once, site_link
+from safeguarding.core.reminders import already_sent, reminder_send_once, site_link
 from safeguarding.reviews.models import CaseReview
-from safeguarding.reviews.selectors import ClockState, ReviewClock, review_clocks
-
-# Owners hear of a deadline this many working days before it (as the business unit's home page warns).
-REMIND_WORKING_DAYS = 5
-# Reviews that are over: nothing is reminded about them.
-FINISHED_STATUSES = (
-    CaseReview.Status.PUBLISHED,
-    CaseReview.Status.CLOSED,
-    CaseReview.Status.NO_FURTHER_REVIEW,
+from safeguarding.reviews.selectors import (
+    ATTENTION_WORKING_DAYS,
+    FINISHED_STATUSES,
+    ClockState,
+    ReviewClock,
+    review_clocks,
 )
 
 
@@ -56,7 +53,7 @@ def review_deadline_reminders(review: CaseReview, *, now: datetime | None = None
             continue
         if clock.overdue:
             state = "overdue"
-        elif clock.working_days_left is not None and clock.working_days_left <= REMIND_WORKING_DAYS:
+        elif clock.working_days_left is not None and clock.working_days_left <= ATTENTION_WORKING_DAYS:
             state = "due-soon"
         else:
             continue

@@ -1,9 +1,9 @@
-"""Emails from the action tracker and the reminder senders: full links to pages, and reminders sent once.
+"""Reminder emails for every app: full links to pages, and reminders sent once.
 
-`reminder_send_once` is the one way a reminder goes out (actions here, case review deadlines in
-safeguarding.reviews.reminders): it first records a core.SentReminder row for each key the email is about,
-so a second run (or two runs at once) sends nothing twice, and it removes the rows again when the email
-could not be sent, so the next run tries again.
+`reminder_send_once` is the one way a reminder goes out (actions in safeguarding.actions.reminders, case
+review deadlines in safeguarding.reviews.reminders): it first records a core.SentReminder row for each key
+the email is about, so a second run (or two runs at once) sends nothing twice, and it removes the rows again
+when the email could not be sent, so the next run tries again.
 """
 
 from __future__ import annotations
