@@ -140,8 +140,12 @@ def review_clocks(review: CaseReview, *, now: Any = None) -> list[ReviewClock]:
     return clocks
 
 
-# A published or closed review expects no more milestones (any left unrecorded are not chased).
-_FINISHED = (CaseReview.Status.PUBLISHED, CaseReview.Status.CLOSED, CaseReview.Status.NO_FURTHER_REVIEW)
+# Reviews that are over: no milestone or deadline of theirs is chased, on the home page or by email.
+FINISHED_STATUSES = (
+    CaseReview.Status.PUBLISHED,
+    CaseReview.Status.CLOSED,
+    CaseReview.Status.NO_FURTHER_REVIEW,
+)
 
 
 def _milestones_of(review: CaseReview) -> list[ReviewMilestone]:
@@ -163,7 +167,7 @@ def _milestone_clocks(review: CaseReview, now: Any) -> list[ReviewClock]:
     it resumes (the business unit re-plans them then). Done milestones are on the review page's milestones
     table, not here.
     """
-    if review_is_paused(review) or review.status in _FINISHED:
+    if review_is_paused(review) or review.status in FINISHED_STATUSES:
         return []
     clocks = []
     for milestone in _milestones_of(review):
@@ -201,7 +205,7 @@ def review_next_milestone(review: CaseReview, *, now: Any = None) -> NextMilesto
     """The first stage in MILESTONE_ORDER not done yet, with its planned date and whether it is overdue
     (never while the review is paused); None before the review starts, once every milestone is done, and
     once the review is published or closed."""
-    if review.status in _FINISHED:
+    if review.status in FINISHED_STATUSES:
         return None
     pending = [milestone for milestone in _milestones_of(review) if milestone.done_on is None]
     if not pending:
@@ -353,8 +357,7 @@ def reviews_summary(user: Any, *, now: Any = None) -> list[ReviewSummaryRow]:
     reviews = reviews_visible_to(user).select_related("rapid_review").prefetch_related("pauses", "milestones")
     rows = []
     for review in reviews:
-        pauses = list(review.pauses.all())
-        current = next((pause for pause in pauses if pause.resumed_on is None), None)
+        current = next((pause for pause in review.pauses.all() if pause.resumed_on is None), None)
         clocks = review_clocks(review, now=now)
         publication_milestone = next(
             (m for m in review.milestones.all() if m.stage == MilestoneStage.PUBLICATION), None
@@ -365,7 +368,7 @@ def reviews_summary(user: Any, *, now: Any = None) -> list[ReviewSummaryRow]:
                 age_days=(today - review.aware_date).days,
                 next_deadline=_next_open(clocks),
                 current_pause=current,
-                days_lost=sum(pause.days_lost(today) for pause in pauses),
+                days_lost=review_days_lost(review, today),
                 type_label=review_type_label(review),
                 referral_label=referral_short_label(review),
                 next_milestone=review_next_milestone(review, now=now),

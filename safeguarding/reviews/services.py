@@ -36,6 +36,7 @@ from safeguarding.reviews.models import (
     ReviewPause,
     ReviewSubject,
 )
+from safeguarding.reviews.selectors import review_is_paused
 
 # A review code: one to three capital letters and a number, as the business unit writes them ("W14").
 CODE_PATTERN = re.compile(r"^[A-Z]{1,3}[0-9]{1,4}$")
@@ -479,10 +480,6 @@ def _check_plan(plan: Mapping[str, date | None], started_on: date) -> Mapping[st
     return plan
 
 
-def _is_paused(review: CaseReview) -> bool:
-    return review.pauses.filter(resumed_on__isnull=True).exists()
-
-
 @transaction.atomic
 def review_start(
     *,
@@ -524,7 +521,7 @@ def review_start(
         review.reviewer = reviewer
         review.reviewer_appointed_on = reviewer_appointed_on
         review.reviewer_appointment = reviewer_appointment
-    if not _is_paused(review):
+    if not review_is_paused(review):
         review.status = CaseReview.Status.IN_PROGRESS
     review.save()
     for stage in MilestoneStage:
@@ -618,7 +615,7 @@ def review_publish(
     started_on = _require_started(review)
     if review.status == CaseReview.Status.CLOSED:
         raise ReviewError(f"Review {review.code} is closed", None)
-    if _is_paused(review):
+    if review_is_paused(review):
         raise ReviewError(f"Review {review.code} is paused: resume it before publishing", None)
     _not_future(published_on, "published_on", "The publication date")
     _not_before(published_on, started_on, "published_on", "It cannot be published before the review started")
@@ -647,7 +644,7 @@ def review_close(*, actor: Any, review: CaseReview) -> CaseReview:
     _require_started(review)
     if review.status == CaseReview.Status.CLOSED:
         raise ReviewError(f"Review {review.code} is already closed", None)
-    if _is_paused(review):
+    if review_is_paused(review):
         raise ReviewError(f"Review {review.code} is paused: resume it before closing", None)
     if review.status != CaseReview.Status.PUBLISHED:
         final_done = review.milestones.filter(
