@@ -61,6 +61,7 @@ AREAS: tuple[Area, ...] = (
         "Multi-agency case file audits: the programme, themed tools, grading, moderation and learning.",
         ("The audit programme", "Audit tools and grades", "Findings and briefings"),
         permission="audit.view",
+        url_name="audits:home",
     ),
     Area(
         "case-reviews",

@@ -1,0 +1,275 @@
+"""Reads for the audit programme: the programme by year, a round and its cases with their sections' progress,
+the tools with their versions, and the business unit's search for a child to add to a round by hand.
+
+Programmes, rounds and cases are read by anyone holding audit.view or audit.manage, by code only; the child
+behind a case is read only through `round_children`, for the business unit (audit.manage), and the view
+that shows them writes each one to the access log.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.http import Http404
+
+from safeguarding.access.permissions import holds
+from safeguarding.accounts.models import Agency, Membership, User
+from safeguarding.accounts.roles import ROLES
+from safeguarding.audits.models import (
+    AuditCase,
+    AuditProgramme,
+    AuditQuestion,
+    AuditRound,
+    AuditSection,
+    AuditTool,
+    AuditToolVersion,
+)
+from safeguarding.children.models import Child
+
+VIEW = "audit.view"
+MANAGE = "audit.manage"
+CONDUCT = "audit.conduct"
+# The most children a search shows: more than this and the person narrows it.
+SEARCH_LIMIT = 20
+
+
+def may_view(user: Any) -> bool:
+    return holds(user, VIEW) or holds(user, MANAGE)
+
+
+def may_manage(user: Any) -> bool:
+    return holds(user, MANAGE)
+
+
+def _require_view(user: Any) -> None:
+    if not may_view(user):
+        raise PermissionDenied("Your roles do not allow this")
+
+
+# --- The programme ------------------------------------------------------------------------------------------
+
+
+def programmes_visible_to(user: Any) -> QuerySet[AuditProgramme]:
+    if not may_view(user):
+        return AuditProgramme.objects.none()
+    return AuditProgramme.objects.order_by("-year")
+
+
+def rounds_visible_to(user: Any) -> QuerySet[AuditRound]:
+    """Rounds for audit.view or audit.manage, each with its number of cases and of graded cases."""
+    if not may_view(user):
+        return AuditRound.objects.none()
+    return AuditRound.objects.select_related("programme", "lead").annotate(
+        cases_total=Count("cases", distinct=True),
+        cases_graded=Count("cases", filter=~Q(cases__grade=""), distinct=True),
+    )
+
+
+@dataclass(frozen=True)
+class ProgrammeYear:
+    programme: AuditProgramme
+    rounds: list[AuditRound]  # annotated with cases_total and cases_graded
+
+    @property
+    def cases_total(self) -> int:
+        return sum(getattr(round, "cases_total", 0) for round in self.rounds)
+
+    @property
+    def cases_graded(self) -> int:
+        return sum(getattr(round, "cases_graded", 0) for round in self.rounds)
+
+
+def programme_overview(user: Any) -> list[ProgrammeYear]:
+    """Every programme, latest year first, with its rounds in quarter order (two queries)."""
+    programmes = list(programmes_visible_to(user))
+    rounds_of: dict[int, list[AuditRound]] = {programme.pk: [] for programme in programmes}
+    for round in rounds_visible_to(user).filter(programme__in=programmes).order_by("quarter", "code"):
+        rounds_of[round.programme_id].append(round)
+    return [ProgrammeYear(programme, rounds_of[programme.pk]) for programme in programmes]
+
+
+def programme_get_for_user(user: Any, year: str) -> AuditProgramme:
+    _require_view(user)
+    programme = AuditProgramme.objects.filter(year=year).first()
+    if programme is None:
+        raise Http404("No audit programme for that year")
+    return programme
+
+
+def round_get_for_user(user: Any, code: str, *, for_write: bool = False) -> AuditRound:
+    """One round by code: 403 without audit.view or audit.manage (or without audit.manage to change it), 404
+    when there is no such round."""
+    _require_view(user)
+    if for_write and not may_manage(user):
+        raise PermissionDenied("Only the business unit runs audit rounds")
+    round = (
+        AuditRound.objects.select_related(
+            "programme", "lead", "core_version__tool", "theme_version__tool", "created_by"
+        )
+        .filter(code=code)
+        .first()
+    )
+    if round is None:
+        raise Http404("No such audit round")
+    return round
+
+
+# --- A round's cases ----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CaseProgress:
+    case: AuditCase
+    sections: list[AuditSection]
+    agencies: list[Agency]
+
+    @property
+    def submitted(self) -> int:
+        return sum(1 for section in self.sections if section.status == AuditSection.Status.SUBMITTED)
+
+    @property
+    def total(self) -> int:
+        return len(self.sections)
+
+    @property
+    def unallocated(self) -> int:
+        """Sections with no auditor yet."""
+        return sum(1 for section in self.sections if section.auditor_id is None)
+
+
+def round_cases(user: Any, round: AuditRound) -> list[CaseProgress]:
+    """The round's cases by code, each with its sections (agency, auditor, status) and agencies; codes only:
+    the children are read apart (round_children)."""
+    _require_view(user)
+    cases = (
+        round.cases.order_by("code")
+        .prefetch_related(
+            Prefetch(
+                "sections",
+                AuditSection.objects.select_related("agency", "auditor").order_by("agency__name", "pk"),
+            ),
+            Prefetch("agencies", Agency.objects.order_by("name")),
+        )
+        .defer("child")
+    )
+    return [CaseProgress(case, list(case.sections.all()), list(case.agencies.all())) for case in cases]
+
+
+def round_children(user: Any, round: AuditRound) -> dict[int, Child]:
+    """Who each case of the round is about, by case id: the business unit only (it samples them). The caller
+    writes every child shown to the access log."""
+    if not may_manage(user):
+        raise PermissionDenied("Only the business unit sees who a round's children are")
+    cases = round.cases.select_related("child")
+    return {case.pk: case.child for case in cases}
+
+
+def round_case_get(user: Any, round: AuditRound, case_code: str) -> AuditCase:
+    _require_view(user)
+    case = round.cases.filter(code=case_code).first()
+    if case is None:
+        raise Http404("No such case in this round")
+    return case
+
+
+def auditors_for(agency: Agency) -> list[User]:
+    """The people who may audit for `agency` (audit.conduct there): active members with the auditor role."""
+    roles = [
+        role.code for role in ROLES.values() if any(grant.permission == CONDUCT for grant in role.grants)
+    ]
+    members = User.objects.filter(
+        is_active=True, memberships__in=agency.memberships.current().filter(role__in=roles)
+    )
+    return list(members.distinct().order_by("full_name", "pk"))
+
+
+def round_leads() -> list[User]:
+    """The people who may lead a round: the business unit (audit.manage)."""
+    roles = [role.code for role in ROLES.values() if any(grant.permission == MANAGE for grant in role.grants)]
+    memberships = Membership.objects.current().filter(role__in=roles)
+    return list(
+        User.objects.filter(is_active=True, memberships__in=memberships).distinct().order_by("full_name")
+    )
+
+
+def children_for_round_search(user: Any, *, name: str = "", la_child_id: str = "") -> list[Child]:
+    """Children to add to a round by hand, by name (each word in the first name, last name or "known as") or
+    LA child ID (exactly, ignoring case): the business unit only. The caller logs the search.
+
+    The same terms as the children app's `children_search`, which reads only the children a person holds
+    child.view for; the business unit holds audit.manage instead, and searches every child.
+    """
+    if not may_manage(user):
+        raise PermissionDenied("Only the business unit chooses a round's children")
+    conditions = Q()
+    words = name.split()
+    for word in words:
+        conditions &= (
+            Q(first_name__icontains=word) | Q(last_name__icontains=word) | Q(known_as__icontains=word)
+        )
+    if la_child_id.strip():
+        conditions &= Q(la_child_id__iexact=la_child_id.strip())
+    if not words and not la_child_id.strip():
+        return []
+    children = Child.objects.filter(conditions).order_by("last_name", "first_name", "date_of_birth", "pk")
+    return list(children[:SEARCH_LIMIT])
+
+
+def child_for_round(user: Any, pk: Any) -> Child | None:
+    """The child the business unit chose from the search results (None when there is no such child)."""
+    if not may_manage(user):
+        raise PermissionDenied("Only the business unit chooses a round's children")
+    return Child.objects.filter(pk=pk).first() if str(pk).isdigit() else None
+
+
+# --- Tools --------------------------------------------------------------------------------------------------
+
+
+def tools_with_versions(user: Any) -> list[AuditTool]:
+    """Every tool, core first, with its versions newest first (each with its number of questions)."""
+    _require_view(user)
+    versions = AuditToolVersion.objects.annotate(question_count=Count("questions")).order_by("-number")
+    return list(AuditTool.objects.order_by("kind", "name").prefetch_related(Prefetch("versions", versions)))
+
+
+def tool_get_for_user(user: Any, pk: Any) -> AuditTool:
+    _require_view(user)
+    tool = AuditTool.objects.filter(pk=pk).first() if str(pk).isdigit() else None
+    if tool is None:
+        raise Http404("No such audit tool")
+    return tool
+
+
+def tool_versions(tool: AuditTool) -> list[AuditToolVersion]:
+    """A tool's versions, newest first, each with its questions in order."""
+    return list(
+        tool.versions.order_by("-number")
+        .select_related("published_by")
+        .prefetch_related(Prefetch("questions", AuditQuestion.objects.order_by("position")))
+    )
+
+
+def tool_version_get(tool: AuditTool, number: Any) -> AuditToolVersion:
+    version = tool.versions.filter(number=number).first() if str(number).isdigit() else None
+    if version is None:
+        raise Http404("No such version of this tool")
+    return version
+
+
+def version_question_get(version: AuditToolVersion, pk: Any) -> AuditQuestion:
+    question = version.questions.filter(pk=pk).first() if str(pk).isdigit() else None
+    if question is None:
+        raise Http404("No such question in this version")
+    return question
+
+
+def rounds_using(version: AuditToolVersion) -> list[AuditRound]:
+    """The rounds that audit with this version."""
+    return list(
+        AuditRound.objects.filter(Q(core_version=version) | Q(theme_version=version)).order_by(
+            "-programme__year", "code"
+        )
+    )
