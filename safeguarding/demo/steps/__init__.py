@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from safeguarding.demo.generator import SeedStep
 from safeguarding.demo.steps.agencies import agencies_create, teams_create
+from safeguarding.demo.steps.audits import audits_create
 from safeguarding.demo.steps.demo_accounts import demo_accounts_create
 from safeguarding.demo.steps.frontdoor import frontdoor_create
 from safeguarding.demo.steps.indicators import indicators_create
@@ -25,4 +26,5 @@ STEPS: list[SeedStep] = [
     journeys_create,
     indicators_create,
     reviews_create,
+    audits_create,
 ]
