@@ -20,7 +20,8 @@ from safeguarding.api.auth import caller_with
 from safeguarding.api.foundation import AUTHENTICATED_ERRORS
 from safeguarding.api.schemas import ValidationErrorOut
 from safeguarding.audits.models import AuditCase
-from safeguarding.audits.tables import VIEW, GradeCounts, YearGrades, year_grades, year_sentences
+from safeguarding.audits.permissions import VIEW
+from safeguarding.audits.tables import GradeCounts, YearGrades, year_grades, year_sentences
 from safeguarding.reviews.year import YEAR_PATTERN, YearError, financial_year_period
 
 router = Router(tags=["Multi-agency audits"])

@@ -29,10 +29,8 @@ from typing import Any
 
 from django.db.models import Count, QuerySet
 
-from safeguarding.access.permissions import visible_to
 from safeguarding.audits.models import AUDIT_THEMES, GRADE_ORDER, AuditCase, AuditRound, Grade
-
-VIEW = "audit.view"
+from safeguarding.audits.selectors.programme import rounds_visible_to
 
 # The grades a report counts as "good or requires improvement".
 GOOD_OR_RI: tuple[str, ...] = (Grade.GOOD, Grade.REQUIRES_IMPROVEMENT)
@@ -208,11 +206,6 @@ def long_year(year: str) -> str:
 
 
 # --- Counting -----------------------------------------------------------------------------------------------
-
-
-def rounds_visible_to(user: Any) -> QuerySet[AuditRound]:
-    """The rounds whose grades the user may see: audit.view (codes only, never who a child is)."""
-    return visible_to(user, AuditRound.objects.all(), VIEW)
 
 
 def _graded_cases(user: Any) -> QuerySet[AuditCase]:

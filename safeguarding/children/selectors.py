@@ -184,7 +184,17 @@ class ChildSearch:
 
 
 def children_search(user: Any, search: ChildSearch) -> QuerySet[Child]:
-    """The children the person may see who fit every term given, by name then date of birth.
+    """The children the person may see who fit every term given (`children_matching`), by name then date
+    of birth."""
+    return (
+        children_visible_to(user)
+        .filter(children_matching(search))
+        .order_by("last_name", "first_name", "date_of_birth", "pk")
+    )
+
+
+def children_matching(search: ChildSearch) -> Q:
+    """The condition a child fits when it matches every term given (no terms: every child).
 
     - name: each word appears in the first name, last name or "known as" (ignoring case), so "amy test"
       finds Amy Testchild and a double-barrelled surname is found by either part;
@@ -209,11 +219,7 @@ def children_search(user: Any, search: ChildSearch) -> QuerySet[Child]:
         conditions &= Q(nhs_number=search.nhs_number.replace(" ", ""))
     if search.la_child_id:
         conditions &= Q(la_child_id__iexact=search.la_child_id.strip())
-    return (
-        children_visible_to(user)
-        .filter(conditions)
-        .order_by("last_name", "first_name", "date_of_birth", "pk")
-    )
+    return conditions
 
 
 def child_holding_la_child_id(la_child_id: str, *, other_than: int | None) -> Child | None:

@@ -36,9 +36,8 @@ from safeguarding.audits.models import (
     IndependentGrade,
     PractitionerInvitation,
 )
+from safeguarding.audits.permissions import CONDUCT, MANAGE
 from safeguarding.audits.services.auditing import (
-    CONDUCT,
-    MANAGE,
     YES_NO_PARTLY,
     is_case_auditor,
     round_questions,
@@ -47,7 +46,6 @@ from safeguarding.children.models import Child
 from safeguarding.children.selectors import TimelineEntry, child_journey, child_timeline
 from safeguarding.core.attention import AttentionItem
 
-VIEW = "audit.view"
 # The statuses in which a round's independent grades are shown: the panel has met or is meeting.
 GRADES_SHOWN = (AuditRound.Status.MODERATION, AuditRound.Status.REPORTED)
 JOURNEY_LINES = 30

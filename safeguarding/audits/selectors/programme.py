@@ -27,11 +27,10 @@ from safeguarding.audits.models import (
     AuditTool,
     AuditToolVersion,
 )
+from safeguarding.audits.permissions import CONDUCT, MANAGE, VIEW
 from safeguarding.children.models import Child
+from safeguarding.children.selectors import ChildSearch, children_matching
 
-VIEW = "audit.view"
-MANAGE = "audit.manage"
-CONDUCT = "audit.conduct"
 # The most children a search shows: more than this and the person narrows it.
 SEARCH_LIMIT = 20
 
@@ -59,12 +58,20 @@ def programmes_visible_to(user: Any) -> QuerySet[AuditProgramme]:
 
 
 def rounds_visible_to(user: Any) -> QuerySet[AuditRound]:
-    """Rounds for audit.view or audit.manage, each with its number of cases and of graded cases."""
-    if not may_view(user):
-        return AuditRound.objects.none()
-    return AuditRound.objects.select_related("programme", "lead").annotate(
-        cases_total=Count("cases", distinct=True),
-        cases_graded=Count("cases", filter=~Q(cases__grade=""), distinct=True),
+    """Every round for audit.view or audit.manage (read by audit code: who a child is is never here);
+    none for anyone else. The programme, the grade tables and the reports all start from this."""
+    return AuditRound.objects.all() if may_view(user) else AuditRound.objects.none()
+
+
+def _rounds_with_counts(user: Any) -> QuerySet[AuditRound]:
+    """The rounds the user may see, each with its number of cases and of graded cases."""
+    return (
+        rounds_visible_to(user)
+        .select_related("programme", "lead")
+        .annotate(
+            cases_total=Count("cases", distinct=True),
+            cases_graded=Count("cases", filter=~Q(cases__grade=""), distinct=True),
+        )
     )
 
 
@@ -86,7 +93,7 @@ def programme_overview(user: Any) -> list[ProgrammeYear]:
     """Every programme, latest year first, with its rounds in quarter order (two queries)."""
     programmes = list(programmes_visible_to(user))
     rounds_of: dict[int, list[AuditRound]] = {programme.pk: [] for programme in programmes}
-    for round in rounds_visible_to(user).filter(programme__in=programmes).order_by("quarter", "code"):
+    for round in _rounds_with_counts(user).filter(programme__in=programmes).order_by("quarter", "code"):
         rounds_of[round.programme_id].append(round)
     return [ProgrammeYear(programme, rounds_of[programme.pk]) for programme in programmes]
 
@@ -196,26 +203,20 @@ def round_leads() -> list[User]:
 
 
 def children_for_round_search(user: Any, *, name: str = "", la_child_id: str = "") -> list[Child]:
-    """Children to add to a round by hand, by name (each word in the first name, last name or "known as") or
-    LA child ID (exactly, ignoring case): the business unit only. The caller logs the search.
+    """Children to add to a round by hand, by name or LA child ID, with the children app's own matching
+    (`children_matching`): the business unit only, and nothing until a term is given. The caller logs the
+    search.
 
-    The same terms as the children app's `children_search`, which reads only the children a person holds
-    child.view for; the business unit holds audit.manage instead, and searches every child.
+    The children app's `children_search` reads only the children a person holds child.view for; the
+    business unit holds audit.manage instead, and searches every child.
     """
     if not may_manage(user):
         raise PermissionDenied("Only the business unit chooses a round's children")
-    conditions = Q()
-    words = name.split()
-    for word in words:
-        conditions &= (
-            Q(first_name__icontains=word) | Q(last_name__icontains=word) | Q(known_as__icontains=word)
-        )
-    if la_child_id.strip():
-        conditions &= Q(la_child_id__iexact=la_child_id.strip())
-    if not words and not la_child_id.strip():
+    search = ChildSearch(name=name.strip(), la_child_id=la_child_id.strip())
+    if not search.name and not search.la_child_id:
         return []
-    children = Child.objects.filter(conditions).order_by("last_name", "first_name", "date_of_birth", "pk")
-    return list(children[:SEARCH_LIMIT])
+    children = Child.objects.filter(children_matching(search))
+    return list(children.order_by("last_name", "first_name", "date_of_birth", "pk")[:SEARCH_LIMIT])
 
 
 def child_for_round(user: Any, pk: Any) -> Child | None:

@@ -25,7 +25,8 @@ from safeguarding.audits.models import (
     PracticeArea,
     PractitionerInvitation,
 )
-from safeguarding.audits.tables import GRADE_LABELS, GradeCounts, rounds_visible_to
+from safeguarding.audits.selectors.programme import rounds_visible_to
+from safeguarding.audits.tables import GRADE_LABELS, GradeCounts
 from safeguarding.briefings.models import Briefing
 from safeguarding.briefings.selectors import briefing_for_source, briefing_may_write
 

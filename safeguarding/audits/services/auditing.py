@@ -37,7 +37,8 @@ from safeguarding.audits.models import (
     PracticeArea,
     PractitionerInvitation,
 )
-from safeguarding.audits.services.programme import CONDUCT, MANAGE, AuditError
+from safeguarding.audits.permissions import CONDUCT, MANAGE
+from safeguarding.audits.services.programme import AuditError
 
 FREE_TEXT_LIMIT = 5000
 YES_NO_PARTLY: dict[str, str] = {"yes": "Yes", "no": "No", "partly": "Partly"}

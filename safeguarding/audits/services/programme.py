@@ -32,12 +32,11 @@ from safeguarding.audits.models import (
     AuditToolVersion,
     PracticeArea,
 )
+from safeguarding.audits.permissions import CONDUCT, MANAGE
 from safeguarding.children.models import Child
 from safeguarding.core.formpages import RefusedWrite
 from safeguarding.reviews.year import YearError, financial_year_period
 
-MANAGE = "audit.manage"
-CONDUCT = "audit.conduct"
 # Enough for the biggest rounds the seeds describe (fifteen children in earlier years), with room to spare.
 MAX_CASES = 30
 

@@ -13,7 +13,6 @@ People who only read audits (audit.view: the PQA subgroup) get a 403 on all of t
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from django import forms
@@ -45,6 +44,7 @@ from safeguarding.audits.forms_auditing import (
     SectionAnswersForm,
 )
 from safeguarding.audits.models import AuditCase, AuditRound, AuditSection, PractitionerInvitation
+from safeguarding.audits.permissions import CONDUCT, MANAGE
 from safeguarding.audits.selectors.auditing import (
     case_escalations,
     case_for_auditing,
@@ -61,10 +61,9 @@ from safeguarding.audits.selectors.auditing import (
     sections_for_auditor,
 )
 from safeguarding.audits.services import auditing as services
-from safeguarding.audits.services.auditing import CONDUCT, MANAGE, is_case_auditor, round_questions
-from safeguarding.core.formpages import RefusedWrite, form_page
-
-AREA = "audits"
+from safeguarding.audits.services.auditing import is_case_auditor, round_questions
+from safeguarding.audits.views.common import AREA, audit_form
+from safeguarding.core.formpages import RefusedWrite
 
 
 def _require_auditing_role(request: HttpRequest) -> HttpResponse | None:
@@ -92,32 +91,6 @@ def _case_url(case: AuditCase) -> str:
 
 def _moderation_url(audit_round: AuditRound) -> str:
     return reverse("audits:moderation_round", args=[audit_round.code])
-
-
-def _form(
-    request: HttpRequest,
-    *,
-    form: forms.Form,
-    heading: str,
-    button: str,
-    save: Callable[[forms.Form], str],
-    done: str,
-    cancel: str,
-    caption: str,
-    intro: str = "",
-) -> HttpResponse:
-    context = {
-        "page_title": heading,
-        "current_area": AREA,
-        "heading": heading,
-        "button": button,
-        "cancel": cancel,
-        "caption": caption,
-        "intro": intro,
-    }
-    return form_page(
-        request, form=form, template="audits/auditing_form.html", context=context, save=save, done=done
-    )
 
 
 # --- An auditor's cases --------------------------------------------------------------------------------
@@ -263,7 +236,7 @@ def section_reopen(request: HttpRequest, code: str, section_pk: int) -> HttpResp
         services.section_reopen(actor=request.user, section=section)
         return _case_url(case)
 
-    return _form(
+    return audit_form(
         request,
         form=ConfirmForm(_posted(request)),
         heading=f"Reopen {section.agency.name}'s section",
@@ -297,7 +270,7 @@ def independent_grade(request: HttpRequest, code: str) -> HttpResponse:
         )
         return _case_url(case)
 
-    return _form(
+    return audit_form(
         request,
         form=form,
         heading="Grade the case independently",
@@ -341,7 +314,7 @@ def practitioner_invite(request: HttpRequest, code: str) -> HttpResponse:
         )
         return _case_url(case)
 
-    return _form(
+    return audit_form(
         request,
         form=form,
         heading="Invite a practitioner",
@@ -377,7 +350,7 @@ def practitioner_attendance(request: HttpRequest, code: str, invitation_pk: int)
         )
         return _case_url(case)
 
-    return _form(
+    return audit_form(
         request,
         form=form,
         heading=f"{invitation.role}, {invitation.agency.name}",
@@ -406,7 +379,7 @@ def family_views(request: HttpRequest, code: str) -> HttpResponse:
         )
         return _case_url(case)
 
-    return _form(
+    return audit_form(
         request,
         form=form,
         heading="The child's and family's views",
@@ -439,7 +412,7 @@ def escalation(request: HttpRequest, code: str) -> HttpResponse:
         )
         return _case_url(case)
 
-    return _form(
+    return audit_form(
         request,
         form=form,
         heading="Record an escalation",
@@ -485,7 +458,7 @@ def moderation_send(request: HttpRequest, code: str) -> HttpResponse:
         services.round_to_moderation(actor=request.user, round=audit_round)
         return _moderation_url(audit_round)
 
-    return _form(
+    return audit_form(
         request,
         form=ConfirmForm(_posted(request)),
         heading=f"Send round {audit_round.code} to moderation",
@@ -526,7 +499,7 @@ def moderation_grade(request: HttpRequest, code: str, case_code: str) -> HttpRes
         )
         return _moderation_url(audit_round) + f"#case-{case.code}"
 
-    return _form(
+    return audit_form(
         request,
         form=form,
         heading=f"The panel's grade for {case.code}",
@@ -558,7 +531,7 @@ def moderation_finding_add(request: HttpRequest, code: str) -> HttpResponse:
         )
         return _moderation_url(audit_round) + "#findings"
 
-    return _form(
+    return audit_form(
         request,
         form=form,
         heading="Add a finding",
@@ -590,7 +563,7 @@ def moderation_action_add(request: HttpRequest, code: str, number: int) -> HttpR
         )
         return _moderation_url(audit_round) + "#findings"
 
-    return _form(
+    return audit_form(
         request,
         form=form,
         heading=f"Add an action for finding {finding.number}",
@@ -618,7 +591,7 @@ def moderation_report(request: HttpRequest, code: str) -> HttpResponse:
         )
         return _moderation_url(audit_round)
 
-    return _form(
+    return audit_form(
         request,
         form=form,
         heading=f"Report round {audit_round.code}",

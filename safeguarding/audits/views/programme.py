@@ -15,7 +15,7 @@ from django import forms
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, URLPattern, path, reverse
+from django.urls import URLPattern, path, reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from safeguarding.access.decorators import permission_required
@@ -31,9 +31,8 @@ from safeguarding.audits.forms_programme import (
     ToolForm,
 )
 from safeguarding.audits.models import AuditRound, AuditSection, AuditToolVersion
+from safeguarding.audits.permissions import MANAGE, VIEW
 from safeguarding.audits.selectors.programme import (
-    MANAGE,
-    VIEW,
     child_for_round,
     children_for_round_search,
     may_manage,
@@ -53,17 +52,8 @@ from safeguarding.audits.selectors.programme import (
 )
 from safeguarding.audits.services import programme as services
 from safeguarding.audits.services.programme import sample_day
-from safeguarding.core.formpages import RefusedWrite, form_page
-
-AREA = "audits"
-
-
-def _tables_url() -> str | None:
-    """The grade tables page, written alongside this one: linked once it exists."""
-    try:
-        return reverse("audits:tables")
-    except NoReverseMatch:
-        return None
+from safeguarding.audits.views.common import AREA, audit_form
+from safeguarding.core.formpages import RefusedWrite
 
 
 def _round_url(round: AuditRound, anchor: str = "") -> str:
@@ -73,30 +63,6 @@ def _round_url(round: AuditRound, anchor: str = "") -> str:
 def _tool_url(tool_pk: int, number: int | None = None) -> str:
     url = reverse("audits:tool", args=[tool_pk])
     return f"{url}?version={number}#version-{number}" if number else url
-
-
-def _form(
-    request: HttpRequest,
-    *,
-    form: forms.Form,
-    heading: str,
-    button: str,
-    save: Callable[[forms.Form], str],
-    done: str,
-    cancel: str,
-    intro: str = "",
-) -> HttpResponse:
-    context = {
-        "page_title": heading,
-        "current_area": AREA,
-        "heading": heading,
-        "button": button,
-        "cancel": cancel,
-        "intro": intro,
-    }
-    return form_page(
-        request, form=form, template="audits/programme_form.html", context=context, save=save, done=done
-    )
 
 
 def _post_action(request: HttpRequest, write: Callable[[], Any], *, done: str, back: str) -> HttpResponse:
@@ -124,7 +90,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "current_area": AREA,
             "years": programme_overview(request.user),
             "can_manage": may_manage(request.user),
-            "tables_url": _tables_url(),
+            "tables_url": reverse("audits:tables"),
         },
     )
 
@@ -138,7 +104,7 @@ def programme_create(request: HttpRequest) -> HttpResponse:
         programme = services.programme_create(actor=request.user, year=form.cleaned_data["year"])
         return reverse("audits:home") + f"#year-{programme.year}"
 
-    return _form(
+    return audit_form(
         request,
         form=form,
         heading="Start a year's audit programme",
@@ -180,7 +146,7 @@ def round_create(request: HttpRequest, year: str) -> HttpResponse:
         )
         return _round_url(round)
 
-    return _form(
+    return audit_form(
         request,
         form=form,
         heading=f"Plan a round: programme {programme.year}",
@@ -210,7 +176,7 @@ def round_edit(request: HttpRequest, code: str) -> HttpResponse:
         )
         return _round_url(round)
 
-    return _form(
+    return audit_form(
         request,
         form=form,
         heading=f"Change round {round.code}",
@@ -277,7 +243,7 @@ def round_detail(request: HttpRequest, code: str) -> HttpResponse:
             "searched": "search" in request.GET,
             "found": found,
             "in_round": {progress.case.child_id for progress in cases},
-            "tables_url": _tables_url(),
+            "tables_url": reverse("audits:tables"),
         },
     )
 
@@ -350,7 +316,7 @@ def case_section_assign(request: HttpRequest, code: str, case_code: str) -> Http
         return _round_url(round, f"#case-{case.code}")
 
     agencies = ", ".join(agency.name for agency in case.agencies.order_by("name")) or "none recorded"
-    return _form(
+    return audit_form(
         request,
         form=form,
         heading=f"An agency's section of case {case.code}",
@@ -419,7 +385,7 @@ def tool_create(request: HttpRequest) -> HttpResponse:
         tool = services.tool_create(actor=request.user, **form.cleaned_data)
         return _tool_url(tool.pk, 1)
 
-    return _form(
+    return audit_form(
         request,
         form=form,
         heading="Make an audit tool",
@@ -474,7 +440,7 @@ def question_add(request: HttpRequest, pk: int, number: int) -> HttpResponse:
         services.tool_question_add(actor=request.user, version=version, **form.cleaned_data)
         return _tool_url(pk, number)
 
-    return _form(
+    return audit_form(
         request,
         form=form,
         heading=f"Add a question: {version}",
@@ -497,7 +463,7 @@ def question_edit(request: HttpRequest, pk: int, number: int, question_pk: int) 
         services.tool_question_update(actor=request.user, question=question, **form.cleaned_data)
         return _tool_url(pk, number)
 
-    return _form(
+    return audit_form(
         request,
         form=form,
         heading=f"Change question {question.position}: {version}",

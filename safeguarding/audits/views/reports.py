@@ -25,12 +25,12 @@ from django.views.decorators.http import require_GET
 
 from safeguarding.access.decorators import permission_required
 from safeguarding.audits.models import GRADE_ORDER
+from safeguarding.audits.permissions import VIEW
 from safeguarding.audits.report_docx import DOCX_CONTENT_TYPE, round_report_docx
 from safeguarding.audits.report_pdf import ReportPdfUnavailable, report_filename, round_report_pdf
 from safeguarding.audits.selectors.reports import RoundReport, round_get_for_report, round_report
 from safeguarding.audits.tables import (
     GRADE_LABELS,
-    VIEW,
     YearGrades,
     year_grades,
     year_sentences,
