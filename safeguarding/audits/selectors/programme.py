@@ -15,6 +15,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 
+from safeguarding.access.decorators import is_two_factor_verified
 from safeguarding.access.permissions import holds
 from safeguarding.accounts.models import Agency, Membership, User
 from safeguarding.accounts.roles import ROLES
@@ -165,11 +166,28 @@ def round_cases(user: Any, round: AuditRound) -> list[CaseProgress]:
     return [CaseProgress(case, list(case.sections.all()), list(case.agencies.all())) for case in cases]
 
 
-def round_children(user: Any, round: AuditRound) -> dict[int, Child]:
-    """Who each case of the round is about, by case id: the business unit only (it samples them). The caller
-    writes every child shown to the access log."""
+CHOOSING_REFUSED = "Only the business unit, signed in with two factors, chooses a round's children"
+
+
+def round_children_hidden_reason(user: Any, round: AuditRound) -> str:
+    """Why the user may not see who the round's children are ("" when they may). The business unit samples
+    them, so it sees them until the round is reported, signed in with two factors: the children are
+    identifiable data (DESIGN.md, data tiers)."""
     if not may_manage(user):
-        raise PermissionDenied("Only the business unit sees who a round's children are")
+        return "Only the business unit sees who a round's children are."
+    if round.status == AuditRound.Status.REPORTED:
+        return f"Round {round.code} is reported: who the children were is no longer shown to anyone."
+    if not is_two_factor_verified(user):
+        return "Sign in with two-factor authentication to see who the children are and to choose them."
+    return ""
+
+
+def round_children(user: Any, round: AuditRound) -> dict[int, Child]:
+    """Who each case of the round is about, by case id (see `round_children_hidden_reason`). The caller
+    writes every child shown to the access log."""
+    reason = round_children_hidden_reason(user, round)
+    if reason:
+        raise PermissionDenied(reason)
     cases = round.cases.select_related("child")
     return {case.pk: case.child for case in cases}
 
@@ -210,8 +228,8 @@ def children_for_round_search(user: Any, *, name: str = "", la_child_id: str = "
     The children app's `children_search` reads only the children a person holds child.view for; the
     business unit holds audit.manage instead, and searches every child.
     """
-    if not may_manage(user):
-        raise PermissionDenied("Only the business unit chooses a round's children")
+    if not may_manage(user) or not is_two_factor_verified(user):
+        raise PermissionDenied(CHOOSING_REFUSED)
     search = ChildSearch(name=name.strip(), la_child_id=la_child_id.strip())
     if not search.name and not search.la_child_id:
         return []
@@ -221,8 +239,8 @@ def children_for_round_search(user: Any, *, name: str = "", la_child_id: str = "
 
 def child_for_round(user: Any, pk: Any) -> Child | None:
     """The child the business unit chose from the search results (None when there is no such child)."""
-    if not may_manage(user):
-        raise PermissionDenied("Only the business unit chooses a round's children")
+    if not may_manage(user) or not is_two_factor_verified(user):
+        raise PermissionDenied(CHOOSING_REFUSED)
     return Child.objects.filter(pk=pk).first() if str(pk).isdigit() else None
 
 

@@ -339,6 +339,31 @@ def test_round_page_search_and_add_by_hand(personas: Personas, planned: AuditRou
     assert "already in the round" in refused.content.decode()
 
 
+def test_round_children_need_two_factors_and_an_unreported_round(
+    personas: Personas, planned: AuditRound, bu: Any
+) -> None:
+    """Who the children are is identifiable data: the business unit sees it (and chooses by hand) only when
+    signed in with two factors, and nobody sees it once the round is reported."""
+    other = _child("Rosalind Testcase", "LA7777")
+    one_factor = personas.client("bu_officer", two_factor=False)
+    logged = AccessEvent.objects.filter(subject_type="children.child").count()
+    page = one_factor.get(reverse("audits:round", args=[planned.code]), {"name": "rosalind", "search": "1"})
+    text = page.content.decode()
+    assert page.status_code == 200 and "MAA-2022-23-Q1-01" in text
+    assert SECRET_NAME not in text and "LA9001" not in text and "Rosalind Testcase" not in text
+    assert "Sign in with two-factor authentication" in text
+    assert AccessEvent.objects.filter(subject_type="children.child").count() == logged
+    added = one_factor.post(reverse("audits:round_case_add", args=[planned.code]), {"child": other.pk})
+    assert added.status_code == 302 and "two-factor" in added["Location"]
+    assert not planned.cases.filter(child=other).exists()
+
+    planned.status = AuditRound.Status.REPORTED
+    planned.save(update_fields=["status"])
+    reported = personas.client("bu_officer").get(reverse("audits:round", args=[planned.code]))
+    text = reported.content.decode()
+    assert SECRET_NAME not in text and "is reported: who the children were is no longer shown" in text
+
+
 def test_round_writes_by_the_business_unit(personas: Personas, planned: AuditRound, bu: Any) -> None:
     client = personas.client("bu_officer")
     case = planned.cases.get()

@@ -18,7 +18,7 @@ from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from safeguarding.access.decorators import permission_required
+from safeguarding.access.decorators import permission_required, two_factor_redirect
 from safeguarding.accesslog.models import AccessEvent
 from safeguarding.accesslog.services import access_event_record
 from safeguarding.audits.forms_programme import (
@@ -41,6 +41,7 @@ from safeguarding.audits.selectors.programme import (
     round_case_get,
     round_cases,
     round_children,
+    round_children_hidden_reason,
     round_get_for_user,
     round_leads,
     rounds_using,
@@ -208,7 +209,8 @@ def round_detail(request: HttpRequest, code: str) -> HttpResponse:
     children: dict[int, Any] = {}
     search_form = None
     found: list[Any] = []
-    if manage:
+    hidden_reason = round_children_hidden_reason(request.user, round) if manage else ""
+    if manage and not hidden_reason:
         children = round_children(request.user, round)
         _log_children(request, round, children)
         if round.status == AuditRound.Status.PLANNED and "search" in request.GET:
@@ -236,6 +238,8 @@ def round_detail(request: HttpRequest, code: str) -> HttpResponse:
             "round": round,
             "rows": rows,
             "can_manage": manage,
+            "show_children": manage and not hidden_reason,
+            "children_hidden_reason": hidden_reason,
             "planned": round.status == AuditRound.Status.PLANNED,
             "places_left": max(0, round.case_count - len(cases)),
             "sample_day": sample_day(round),
@@ -269,6 +273,9 @@ def round_sample(request: HttpRequest, code: str) -> HttpResponse:
 @permission_required(MANAGE)
 def round_case_add(request: HttpRequest, code: str) -> HttpResponse:
     round = round_get_for_user(request.user, code, for_write=True)
+    detour = two_factor_redirect(request)
+    if detour is not None:  # choosing a child by hand is reading identifiable data
+        return detour
     child = child_for_round(request.user, request.POST.get("child", ""))
     if child is None:
         messages.error(request, "Choose a child from the search results")
