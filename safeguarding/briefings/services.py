@@ -16,6 +16,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
+from safeguarding.audits.models import AuditRound
 from safeguarding.briefings.models import (
     DETAIL_MAX_LENGTH,
     SECTION_MAX_LINES,
@@ -52,7 +53,8 @@ def _not_future(day: date, field: str, label: str) -> None:
 
 
 def clean_source_ref(source_kind: str, source_ref: str) -> str:
-    """The source code in capitals, checked: a known kind, the code's shape, and a case review that exists."""
+    """The source code in capitals, checked: a known kind, the code's shape, and the case review or audit
+    round it names exists."""
     if source_kind not in Briefing.SourceKind.values:
         raise BriefingError("Select what the briefing is about", "source_kind")
     ref = source_ref.strip().upper()
@@ -66,6 +68,8 @@ def clean_source_ref(source_kind: str, source_ref: str) -> str:
         )
     if source_kind == Briefing.SourceKind.CASE_REVIEW and not CaseReview.objects.filter(code=ref).exists():
         raise BriefingError(f"There is no case review {ref}", "source_ref")
+    if source_kind == Briefing.SourceKind.AUDIT and not AuditRound.objects.filter(code=ref).exists():
+        raise BriefingError(f"There is no audit round {ref}: use its code, like MAA-2022-23-Q1", "source_ref")
     return ref
 
 

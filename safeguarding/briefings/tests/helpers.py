@@ -9,6 +9,7 @@ from datetime import date
 from typing import Any
 
 from safeguarding.accounts.models import User
+from safeguarding.audits.models import AuditProgramme, AuditRound
 from safeguarding.briefings import services
 from safeguarding.briefings.models import SECTION_MAX_LINES, SECTIONS, Briefing
 from safeguarding.core.testing import Personas
@@ -45,6 +46,20 @@ _WORDS = (
     "thresholds",
     "responsibilities",
 )
+
+
+def make_audit_rounds(personas: Personas, *codes: str) -> None:
+    """Audit rounds to write briefings about: only their codes matter (the audits app builds real ones)."""
+    programme = AuditProgramme.objects.create(year="2022-23", created_by=personas.bu_officer)
+    for quarter, code in enumerate(codes, start=1):
+        AuditRound.objects.create(
+            programme=programme,
+            code=code,
+            quarter=quarter,
+            theme="neglect",
+            rationale=AuditRound.Rationale.PRIORITY,
+            created_by=personas.bu_officer,
+        )
 
 
 def make_review(personas: Personas, code: str = "W14") -> CaseReview:

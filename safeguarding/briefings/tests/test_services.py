@@ -17,7 +17,7 @@ from safeguarding.briefings.selectors import (
     briefing_may_write,
     briefings_visible_to,
 )
-from safeguarding.briefings.tests.helpers import SECTION_TEXTS, make_briefing, make_review
+from safeguarding.briefings.tests.helpers import SECTION_TEXTS, make_audit_rounds, make_briefing, make_review
 from safeguarding.core.testing import Personas, make_personas, make_user
 
 pytestmark = pytest.mark.django_db
@@ -27,6 +27,7 @@ pytestmark = pytest.mark.django_db
 def personas() -> Personas:
     personas = make_personas()
     make_review(personas)
+    make_audit_rounds(personas, "MAA-2023-Q1", "MAA-2023-Q2", "MAA-1")
     return personas
 
 
@@ -56,6 +57,14 @@ def test_create_writes_a_tidy_draft_with_history(personas: Personas) -> None:
     assert briefing.further_reading == ""
     assert briefing.history.count() == 1
     assert [n for n, _, _ in briefing.sections()] == [1, 2, 3, 4, 5, 6, 7]
+
+
+def test_audit_briefing_needs_an_existing_round(personas: Personas) -> None:
+    with pytest.raises(services.BriefingError) as error:
+        make_briefing(personas.bu_officer, source_kind=Briefing.SourceKind.AUDIT, source_ref="MAA-2019-Q9")
+    assert error.value.field == "source_ref"
+    assert "no audit round MAA-2019-Q9" in str(error.value)
+    assert not Briefing.objects.exists()
 
 
 def test_audit_and_other_briefings_need_no_case_review(personas: Personas) -> None:

@@ -10,7 +10,7 @@ from django.test import Client
 from django.urls import reverse
 
 from safeguarding.briefings.models import SECTIONS_BY_NAME, Briefing, BriefingShare
-from safeguarding.briefings.tests.helpers import SECTION_TEXTS, make_briefing, make_review
+from safeguarding.briefings.tests.helpers import SECTION_TEXTS, make_audit_rounds, make_briefing, make_review
 from safeguarding.core.testing import Personas, make_personas, make_user, sign_in
 
 pytestmark = pytest.mark.django_db
@@ -20,6 +20,7 @@ pytestmark = pytest.mark.django_db
 def personas() -> Personas:
     personas = make_personas()
     make_review(personas)
+    make_audit_rounds(personas, "MAA-2023-Q1", "MAA-2023-Q2", "MAA-1")
     return personas
 
 
