@@ -506,6 +506,23 @@ def test_auditor_may_not_run_rounds(personas: Personas, planned: AuditRound) -> 
     _writes_forbidden(client, planned, AuditTool.objects.get())
 
 
+def test_links_to_an_auditors_cases_the_panel_and_the_report(personas: Personas, planned: AuditRound) -> None:
+    auditor = sign_in(Client(), make_user("auditor", personas.agency_a))
+    my_cases = reverse("audits:auditing_my_cases")
+    assert my_cases in auditor.get(reverse("audits:home")).content.decode()
+    assert my_cases not in personas.client("bu_officer").get(reverse("audits:home")).content.decode()
+    moderation = reverse("audits:moderation_round", args=[planned.code])
+    report = reverse("audits:round_report", args=[planned.code])
+    page = personas.client("bu_officer").get(reverse("audits:round", args=[planned.code])).content.decode()
+    assert moderation not in page and report not in page  # planned: nothing to moderate or report yet
+    planned.status = AuditRound.Status.REPORTED
+    planned.save(update_fields=["status"])
+    page = personas.client("bu_officer").get(reverse("audits:round", args=[planned.code])).content.decode()
+    assert moderation in page and report in page
+    page = auditor.get(reverse("audits:round", args=[planned.code])).content.decode()
+    assert report in page and moderation not in page
+
+
 def test_referrer_sees_nothing(personas: Personas, planned: AuditRound) -> None:
     client = personas.client("a_readonly")
     tool = AuditTool.objects.get()

@@ -19,6 +19,7 @@ from django.urls import URLPattern, path, reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from safeguarding.access.decorators import permission_required, two_factor_redirect
+from safeguarding.access.permissions import holds
 from safeguarding.accesslog.models import AccessEvent
 from safeguarding.accesslog.services import access_event_record
 from safeguarding.audits.forms_programme import (
@@ -31,7 +32,7 @@ from safeguarding.audits.forms_programme import (
     ToolForm,
 )
 from safeguarding.audits.models import AuditRound, AuditSection, AuditToolVersion
-from safeguarding.audits.permissions import MANAGE, VIEW
+from safeguarding.audits.permissions import CONDUCT, MANAGE, VIEW
 from safeguarding.audits.selectors.programme import (
     child_for_round,
     children_for_round_search,
@@ -91,6 +92,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "current_area": AREA,
             "years": programme_overview(request.user),
             "can_manage": may_manage(request.user),
+            "can_conduct": holds(request.user, CONDUCT),
             "tables_url": reverse("audits:tables"),
         },
     )
