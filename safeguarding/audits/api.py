@@ -13,8 +13,6 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
-from pydantic import field_validator
-from pydantic_core import PydanticCustomError
 
 from safeguarding.api.auth import caller_with
 from safeguarding.api.foundation import AUTHENTICATED_ERRORS
@@ -22,26 +20,11 @@ from safeguarding.api.schemas import ValidationErrorOut
 from safeguarding.audits.models import AuditCase
 from safeguarding.audits.permissions import VIEW
 from safeguarding.audits.tables import GradeCounts, YearGrades, year_grades, year_sentences
-from safeguarding.reviews.year import YEAR_PATTERN, YearError, financial_year_period
+from safeguarding.reviews.api import ReviewYearIn as AuditGradesYearIn
+from safeguarding.reviews.year import financial_year_period
 
+# The year parameter is the case reviews API's own: one financial-year check for both.
 router = Router(tags=["Multi-agency audits"])
-
-
-class AuditGradesYearIn(Schema):
-    year: str = Field(
-        ...,
-        pattern=YEAR_PATTERN,
-        description="A financial year (1 April to 31 March), written like 2022-23; not one still to start",
-        examples=["2022-23"],
-    )
-
-    @field_validator("year", mode="before")
-    @classmethod
-    def _a_financial_year(cls, value: object) -> str:
-        try:
-            return financial_year_period(str(value)).key
-        except YearError as wrong:
-            raise PydanticCustomError("financial_year", str(wrong)) from wrong
 
 
 class AuditGradeCountsOut(Schema):
