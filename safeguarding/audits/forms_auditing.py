@@ -70,7 +70,7 @@ class SectionAnswersForm(GovukForm):
         self.questions = list(questions)
         self.submit = submit
         for question in self.questions:
-            label = f"{question.position}. {question.text}"
+            label = f"{question.number_in_round}. {question.text}"
             hint = question.guidance
             field: forms.Field
             if question.kind == AuditQuestion.Kind.GRADED:
@@ -102,7 +102,7 @@ class SectionAnswersForm(GovukForm):
         if self.submit:
             for question in unanswered(self.questions, self.answers()):
                 self.add_error(
-                    answer_field(question), f"Answer question {question.position} before submitting"
+                    answer_field(question), f"Answer question {question.number_in_round} before submitting"
                 )
         return cleaned
 

@@ -131,6 +131,10 @@ class AuditQuestion(models.Model):
     practice_area = models.CharField(max_length=30, choices=PracticeArea.choices, blank=True)
     guidance = models.CharField(max_length=500, blank=True, help_text="What the auditor should look for")
 
+    # Not stored: the question's number within a round, where the core tool's questions come first and the
+    # theme tool's follow on (so there is one question 1). Set by round_questions; tool pages use position.
+    number_in_round: int = 0
+
     class Meta:
         ordering = ["version", "position"]
         constraints = [

@@ -223,7 +223,7 @@ def test_a_round_from_sample_to_report(page: Page) -> None:
 
     # Submitting with a question unanswered is refused; nothing typed is lost.
     choose(page, "1. How well was risk identified?", "Good")
-    choose(page, f"1. {THEME_QUESTION}", "Requires improvement")
+    choose(page, f"4. {THEME_QUESTION}", "Requires improvement")  # numbered on from the core tool
     page.get_by_label("3. What would have made a difference?").fill(FREE_TEXT)
     page.get_by_label("Your agency's summary of its involvement and learning").fill(SUMMARY)
     page.get_by_role("button", name="Submit your section").click()

@@ -95,11 +95,15 @@ def _choice(value: str, choices: Iterable[str], field: str, message: str) -> Non
 
 
 def round_questions(audit_round: AuditRound) -> list[AuditQuestion]:
-    """The questions of the round's tool versions: the core tool's, then the theme tool's."""
+    """The questions of the round's tool versions: the core tool's, then the theme tool's, numbered straight
+    through (`number_in_round`) so that "question 4" names one question on the auditor's form."""
     versions = [v for v in (audit_round.core_version_id, audit_round.theme_version_id) if v is not None]
     questions = AuditQuestion.objects.filter(version_id__in=versions)
     order = {version: i for i, version in enumerate(versions)}
-    return sorted(questions, key=lambda q: (order[q.version_id], q.position))
+    ordered = sorted(questions, key=lambda q: (order[q.version_id], q.position))
+    for number, question in enumerate(ordered, start=1):
+        question.number_in_round = number
+    return ordered
 
 
 def answer_field(question: AuditQuestion) -> str:
@@ -168,7 +172,7 @@ def section_save(
         missing = unanswered(questions, cleaned)
         if missing:
             raise AuditError(
-                f"Answer question {missing[0].position} before submitting", answer_field(missing[0])
+                f"Answer question {missing[0].number_in_round} before submitting", answer_field(missing[0])
             )
     section.answers = cleaned
     section.summary = summary.strip()

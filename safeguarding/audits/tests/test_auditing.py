@@ -65,6 +65,18 @@ def test_a_draft_keeps_the_answers_given(world: World) -> None:
     assert section.submitted_at is None
 
 
+def test_a_rounds_questions_are_numbered_straight_through_core_then_theme(world: World) -> None:
+    questions = services.round_questions(world.round)
+    assert [q.pk for q in questions] == [
+        world.graded.pk,
+        world.yes_no.pk,
+        world.free_text.pk,
+        world.theme_graded.pk,
+    ]
+    assert [q.number_in_round for q in questions] == [1, 2, 3, 4]
+    assert world.theme_graded.position == 1  # its place in the theme tool is unchanged
+
+
 def test_submitting_needs_every_graded_and_yes_no_answer(world: World) -> None:
     partial = {str(world.graded.pk): "good", str(world.theme_graded.pk): "good"}
     with pytest.raises(AuditError) as refused:
@@ -407,8 +419,11 @@ def test_submitting_with_gaps_redisplays_the_form_losing_nothing(world: World) -
     response = client.post(_answers_url(world, world.section_a), {**data, "action": "submit"})
     assert response.status_code == 200
     assert "There is a problem" in response.text
-    assert f"Answer question {world.yes_no.position} before submitting" in response.text
-    assert f"Answer question {world.theme_graded.position} before submitting" in response.text
+    # Questions are numbered straight through the round: the core tool's 1-3, then the theme tool's first is 4.
+    assert "Answer question 2 before submitting" in response.text
+    assert "Answer question 4 before submitting" in response.text
+    assert "Answer question 1 before submitting" not in response.text
+    assert f"4. {world.theme_graded.text}" in response.text
     assert "The school was not invited to the strategy meeting." in response.text
     assert "Our summary stays" in response.text
     assert '<option value="requires_improvement" selected>' in response.text
