@@ -419,7 +419,7 @@ def test_submitting_with_gaps_redisplays_the_form_losing_nothing(world: World) -
     response = client.post(_answers_url(world, world.section_a), {**data, "action": "submit"})
     assert response.status_code == 200
     assert "There is a problem" in response.text
-    # Questions are numbered straight through the round: the core tool's 1-3, then the theme tool's first is 4.
+    # Numbered straight through the round: the core tool's 1-3, then the theme tool's first is 4.
     assert "Answer question 2 before submitting" in response.text
     assert "Answer question 4 before submitting" in response.text
     assert "Answer question 1 before submitting" not in response.text
