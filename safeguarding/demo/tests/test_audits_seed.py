@@ -8,15 +8,11 @@ volume, as in the other seeded-demo tests); evidence files go to a temporary fol
 
 from __future__ import annotations
 
-import time as clock
 from collections import Counter
-from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from django.db import transaction
 from django.db.models import Count, Max
-from django.test import override_settings
 from django.utils import timezone
 
 from safeguarding.actions.models import Action, ActionUpdate
@@ -37,53 +33,18 @@ from safeguarding.audits.tables import year_grades
 from safeguarding.briefings.models import Briefing, BriefingShare
 from safeguarding.demo.generator import REFERENCE_DATE, SeedContext
 from safeguarding.demo.names import NAME_GROUPS
-from safeguarding.demo.services import SeedSummary, demo_partnership_seed
 from safeguarding.demo.sign_ins import DEMO_DOMAIN
-from safeguarding.demo.steps import STEPS, frontdoor
 from safeguarding.demo.steps import audits as step
+from safeguarding.demo.tests.seeding import Seeded, whole_demo_seeded
 
 pytestmark = pytest.mark.django_db
 
-SMALL_VOLUME = 300  # front door contacts a year
-
-
-@dataclass
-class Seeded:
-    summary: SeedSummary
-    seconds: float  # how long the audits step took
-
 
 @pytest.fixture(scope="module")
-def seeded(django_db_setup: Any, django_db_blocker: Any, tmp_path_factory: pytest.TempPathFactory) -> Any:
+def seeded(django_db_setup: Any, django_db_blocker: Any) -> Any:
     """One seed of the whole demo (every step), shared by the tests below and rolled back afterwards."""
-    timing: dict[str, float] = {}
-
-    def timed_audits(ctx: SeedContext) -> None:
-        started = clock.perf_counter()
-        step.audits_create(ctx)
-        timing["audits"] = clock.perf_counter() - started
-
-    steps = [timed_audits if s is step.audits_create else s for s in STEPS]
-    storage = {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": str(tmp_path_factory.mktemp("private-files"))},
-    }
-    with django_db_blocker.unblock():
-        patch = pytest.MonkeyPatch()
-        patch.setattr(frontdoor, "CONTACTS_PER_YEAR", SMALL_VOLUME)
-        try:
-            with override_settings(STORAGES={**_storages(), "default": storage}), transaction.atomic():
-                summary = demo_partnership_seed(scale=1, seed=2023, steps=steps)
-                yield Seeded(summary, timing["audits"])
-                transaction.set_rollback(True)
-        finally:
-            patch.undo()
-
-
-def _storages() -> dict[str, Any]:
-    from django.conf import settings
-
-    return dict(settings.STORAGES)
+    with whole_demo_seeded(django_db_blocker, step.audits_create) as seeded:
+        yield seeded
 
 
 def _business_unit() -> Any:

@@ -7,17 +7,13 @@ other seeded-demo tests); evidence files go to a temporary folder, never var/pri
 
 from __future__ import annotations
 
-import time as clock
 from collections import Counter
-from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Any
 
 import pytest
 from django.core.files.storage import default_storage
-from django.db import transaction
 from django.db.models import Max
-from django.test import override_settings
 from django.utils import timezone
 
 from safeguarding.actions.models import THEMES, Action, ActionEvidence, ActionUpdate
@@ -25,9 +21,8 @@ from safeguarding.actions.selectors import awaiting_evidence, overdue, stale, wi
 from safeguarding.briefings.models import Briefing, BriefingShare
 from safeguarding.demo.generator import REFERENCE_DATE, SeedContext
 from safeguarding.demo.names import NAME_GROUPS
-from safeguarding.demo.services import SeedSummary, demo_partnership_seed
-from safeguarding.demo.steps import STEPS, frontdoor
 from safeguarding.demo.steps import reviews as step
+from safeguarding.demo.tests.seeding import Seeded, whole_demo_seeded
 from safeguarding.frontdoor.services.attachments import file_type_sniff
 from safeguarding.reviews.models import (
     CaseReview,
@@ -44,48 +39,15 @@ from safeguarding.reviews.models import (
 
 pytestmark = pytest.mark.django_db
 
-SMALL_VOLUME = 300  # front door contacts a year: the reviews step does not depend on them
 NOW = timezone.make_aware(datetime.combine(REFERENCE_DATE, time(17, 0)))
 Status = Action.Status
 
 
-@dataclass
-class Seeded:
-    summary: SeedSummary
-    seconds: float  # how long the reviews step took
-
-
 @pytest.fixture(scope="module")
-def seeded(django_db_setup: Any, django_db_blocker: Any, tmp_path_factory: pytest.TempPathFactory) -> Any:
+def seeded(django_db_setup: Any, django_db_blocker: Any) -> Any:
     """One seed of the whole demo (every step), shared by the tests below and rolled back afterwards."""
-    timing: dict[str, float] = {}
-
-    def timed_reviews(ctx: SeedContext) -> None:
-        started = clock.perf_counter()
-        step.reviews_create(ctx)
-        timing["reviews"] = clock.perf_counter() - started
-
-    steps = [timed_reviews if s is step.reviews_create else s for s in STEPS]
-    storage = {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": str(tmp_path_factory.mktemp("private-files"))},
-    }
-    with django_db_blocker.unblock():
-        patch = pytest.MonkeyPatch()
-        patch.setattr(frontdoor, "CONTACTS_PER_YEAR", SMALL_VOLUME)
-        try:
-            with override_settings(STORAGES={**_storages(), "default": storage}), transaction.atomic():
-                summary = demo_partnership_seed(scale=1, seed=2023, steps=steps)
-                yield Seeded(summary, timing["reviews"])
-                transaction.set_rollback(True)
-        finally:
-            patch.undo()
-
-
-def _storages() -> dict[str, Any]:
-    from django.conf import settings
-
-    return dict(settings.STORAGES)
+    with whole_demo_seeded(django_db_blocker, step.reviews_create) as seeded:
+        yield seeded
 
 
 def _financial_year(day: date) -> int:
