@@ -72,3 +72,35 @@ def assert_conforms(
             assert kinds <= set(rules_beyond_schema), f"schema-valid input refused: {response.text}"
 
     check()
+
+
+def assert_year_report_conforms(
+    prefix: str, *, headers: dict[str, str], mode: GenerationMode, real_years: Collection[str]
+) -> set[tuple[str, str, int]]:
+    """Check an API area whose operations read a financial year from `?year=` (the audit grades, the case
+    reviews' year in numbers), and return the (method, path, status) of every call the API logged.
+
+    The year's pattern ("2022-23") cannot say that the second year follows the first, that the year is
+    2000-01 or later, or that it has begun, so every such operation is marked `x-rules-beyond-schema` and a
+    422 for a schema-valid year must come from the financial-year rule only. Random years are nearly always
+    not financial years, so the positive cases mix in `real_years`.
+    """
+    from safeguarding.accesslog.models import AccessEvent
+
+    for operation in api_operations(prefix):
+        assert operation.definition.raw.get("x-rules-beyond-schema"), operation.path
+        strategy = operation.as_strategy(generation_mode=mode)
+        if mode == GenerationMode.POSITIVE:
+            for year in real_years:
+                strategy |= operation.as_strategy(generation_mode=mode, query={"year": year})
+        assert_conforms(
+            strategy,
+            headers=headers,
+            mode=mode,
+            examples=40,
+            rules_beyond_schema={"financial_year"},
+        )
+    return {
+        (event.details["method"], event.details["path"], event.details["status"])
+        for event in AccessEvent.objects.filter(action=AccessEvent.Action.API_CALL)
+    }
