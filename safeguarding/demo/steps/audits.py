@@ -1,5 +1,5 @@
 """Multi-agency case file audits at Walsall's scale: four rounds a year for four financial years (2019-20 to
-2022-23), and next year's programme planned.
+2022-23), and next year's programme planned, its first round open.
 
 What the seeds say (seed 003 "Learning from Multi-Agency Audits", Tables 1 and 2; seed 002's audit tables;
 seed 000 "Multi-Agency Audits"): four themed rounds a year, one a quarter, five children each; themes chosen
@@ -27,8 +27,9 @@ chosen by hand (`round_case_add`, sampling "chosen"), from children alive and un
 The services stamp some times with the real clock (AuditToolVersion.published_at, AuditSection.submitted_at,
 Action.created_at and closed_at, ActionUpdate.written_at, ActionEvidence.uploaded_at); the demo's dates are
 set afterwards in one bulk_update per model (a queryset update, batched). History rows keep the real time
-they were written. Nothing reported is dated after the demo's today (REFERENCE_DATE, 31 March 2023); next
-year's planned rounds (2023-24) have dates ahead, and no children yet.
+they were written. Nothing reported is dated after the demo's today (REFERENCE_DATE, 31 March 2023). Of next
+year's rounds (2023-24), the first was sampled and opened on 27 March, so the demo auditor has cases to audit
+(one section started); the other three are planned, with dates ahead and no children yet.
 
 The numbers are the same at every scale (a partnership audits five children a round whatever its size).
 Auditors: the people holding the `auditor` role in the council, the ICB, the police (the demo sign-in
@@ -809,7 +810,7 @@ class Tools:
 
 def audits_create(ctx: SeedContext) -> None:
     """The audit tools, four years of reported rounds with their cases, grades, findings, actions and
-    briefings, and next year's programme planned."""
+    briefings, and next year's programme planned, its first round open for auditing."""
     people = _people(ctx)
     fixes = Fixes()
     tools = _tools_create(people.officer, fixes)
@@ -827,7 +828,7 @@ def audits_create(ctx: SeedContext) -> None:
                 _escalation_record(ctx, audit_round, round_grades, people)
                 escalated = True
             _moderate_and_report(ctx, audit_round, plan, round_grades, dates, people, fixes)
-    _next_year_plan(ctx, people)
+    _next_year_plan(ctx, people, children)
     # The services stamp these with the real clock; the demo's dates are set here in one go per model.
     AuditToolVersion.objects.bulk_update(fixes.versions, ["published_at"])
     AuditSection.objects.bulk_update(fixes.sections, ["submitted_at"])
@@ -1491,14 +1492,19 @@ def _briefing(
 # --- next year ------------------------------------------------------------------------------------------
 
 
-def _next_year_plan(ctx: SeedContext, people: People) -> None:
-    """2023-24's programme, planned in March 2023: its rounds have themes and dates but no children yet."""
+# 2023-24's first round is sampled and opened a few days before the demo's today, so that an auditor signing
+# in has live work: the demo auditor audits the police's part of every case, and has started the first.
+FIRST_ROUND_OPENS = date(2023, 3, 27)
+
+
+def _next_year_plan(ctx: SeedContext, people: People, children: list[tuple[int, date | None]]) -> None:
+    """2023-24's programme, planned in March 2023: its rounds have themes and dates, and the first is open."""
     programme = programme_create(actor=people.officer, year=NEXT_YEAR)
     ctx.counts["audit programmes"] += 1
     for plan in PLANNED:
         start = date(2023, 4 + 3 * (plan.quarter - 1), 1) if plan.quarter < 4 else date(2024, 1, 1)
-        opens = start + timedelta(days=14)
-        round_create(
+        opens = FIRST_ROUND_OPENS if plan.quarter == 1 else start + timedelta(days=14)
+        audit_round = round_create(
             actor=people.officer,
             programme=programme,
             quarter=plan.quarter,
@@ -1512,4 +1518,45 @@ def _next_year_plan(ctx: SeedContext, people: People) -> None:
             sections_due=opens + timedelta(days=28),
             panel_date=opens + timedelta(days=49),
         )
-        ctx.counts["audit rounds planned"] += 1
+        if plan.quarter == 1:
+            _first_round_open(ctx, people, audit_round, children)
+        else:
+            ctx.counts["audit rounds planned"] += 1
+
+
+def _first_round_open(
+    ctx: SeedContext, people: People, audit_round: AuditRound, children: list[tuple[int, date | None]]
+) -> None:
+    """Sampled, its sections allocated (the council's and the police's on every case, the demo auditor
+    taking the police's where they are one of its auditors) and opened; the demo auditor has saved a draft of
+    one section."""
+    demo_auditor = ctx.users_by_email.get(f"auditor@{DEMO_DOMAIN}")
+    police_auditors = people.auditors_on(shape.POLICE, audit_round.opens_on or REFERENCE_DATE)
+    cases = _sample(ctx, audit_round, people.officer, children)
+    drafted: AuditSection | None = None
+    for case in cases:
+        others = [
+            code
+            for code in THEME_AGENCIES[audit_round.theme]
+            if code != shape.POLICE and people.auditors.get(code)
+        ]
+        for code in (shape.COUNCIL, shape.POLICE, *ctx.rng.sample(others, ctx.rng.randint(0, 1))):
+            pool = police_auditors if code == shape.POLICE else people.auditors_on(code, REFERENCE_DATE)
+            mine = code == shape.POLICE and demo_auditor in pool
+            auditor = demo_auditor if mine else ctx.rng.choice(pool)
+            section = case_section_assign(
+                actor=people.officer, case=case, agency=ctx.agency(code), auditor=auditor
+            )
+            if mine and drafted is None:
+                drafted = section
+    audit_round = round_open(actor=people.officer, round=audit_round)
+    if drafted is not None and drafted.auditor is not None:
+        questions = round_questions(audit_round)[:3]
+        section_save(
+            actor=drafted.auditor,
+            section=drafted,
+            answers={question.pk: _answer(ctx, question, G) for question in questions},
+            summary="",
+        )
+    ctx.counts["audit rounds open"] += 1
+    ctx.counts["audit cases"] += len(cases)

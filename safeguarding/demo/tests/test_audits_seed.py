@@ -31,6 +31,7 @@ from safeguarding.audits.models import (
 from safeguarding.audits.services.auditing import round_questions
 from safeguarding.audits.tables import year_grades
 from safeguarding.briefings.models import Briefing, BriefingShare
+from safeguarding.demo import shape
 from safeguarding.demo.generator import REFERENCE_DATE, SeedContext
 from safeguarding.demo.names import NAME_GROUPS
 from safeguarding.demo.sign_ins import DEMO_DOMAIN
@@ -108,7 +109,7 @@ def test_sixteen_reported_rounds_of_five_children_over_four_years(seeded: Seeded
         assert audit_round.summary
     counts = seeded.summary.counts
     assert counts["audit rounds reported"] == 16
-    assert counts["audit cases"] == AuditCase.objects.count() == 80
+    assert counts["audit cases"] == AuditCase.objects.count() == 80 + 5  # and 2023-24's open first round
     assert counts["7-minute briefings"] == Briefing.objects.count()
     assert counts["actions"] == Action.objects.count()
     print(f"audits step: {seeded.seconds:.2f}s")  # shown with -s (aim: under 4 seconds)
@@ -217,15 +218,34 @@ def test_briefings_published_for_earlier_years_and_drafts_for_2022_23(seeded: Se
     assert BriefingShare.objects.filter(briefing__in=published).exists()
 
 
-def test_next_years_rounds_are_planned_without_children(seeded: Seeded) -> None:
+def test_next_years_first_round_is_open_for_the_demo_auditor_and_the_rest_planned(seeded: Seeded) -> None:
+    from safeguarding.accounts.models import User
+    from safeguarding.audits.selectors.auditing import sections_for_auditor
+
     programme = AuditProgramme.objects.get(year="2023-24")
-    rounds = programme.rounds.all()
-    assert rounds.count() == 4
-    assert set(rounds.values_list("status", flat=True)) == {AuditRound.Status.PLANNED}
-    assert not AuditCase.objects.filter(round__programme=programme).exists()
+    first, *later = programme.rounds.order_by("quarter")
+    assert first.status == AuditRound.Status.OPEN
+    assert first.opens_on is not None and first.opens_on <= REFERENCE_DATE < first.sections_due
+    assert first.cases.count() == 5
+    assert [r.status for r in later] == [AuditRound.Status.PLANNED] * 3
+    assert not AuditCase.objects.filter(round__in=later).exists()
+    assert seeded.summary.counts["audit rounds open"] == 1
+    assert seeded.summary.counts["audit rounds planned"] == 3
+    # Every open case has the council's and the police's sections; the demo auditor holds the police's, has
+    # started one (a draft, nothing submitted) and has the others still to begin.
+    for case in first.cases.all():
+        assert {shape.COUNCIL, shape.POLICE} <= set(case.sections.values_list("agency__code", flat=True))
+    auditor = User.objects.get(email=f"auditor@{DEMO_DOMAIN}")
+    mine = list(sections_for_auditor(auditor))
+    assert len(mine) == 5
+    assert {section.agency.code for section in mine} == {shape.POLICE}
+    statuses = Counter(section.status for section in mine)
+    assert statuses == {AuditSection.Status.IN_PROGRESS: 1, AuditSection.Status.NOT_STARTED: 4}
+    assert not AuditSection.objects.filter(case__round=first, status=AuditSection.Status.SUBMITTED).exists()
+    # Nothing else is between planned and reported.
     assert (
-        AuditRound.objects.exclude(status__in=[AuditRound.Status.REPORTED, AuditRound.Status.PLANNED]).count()
-        == 0
+        AuditRound.objects.exclude(status__in=[AuditRound.Status.REPORTED, AuditRound.Status.PLANNED]).get()
+        == first
     )
 
 
