@@ -225,7 +225,8 @@ def test_next_years_first_round_is_open_for_the_demo_auditor_and_the_rest_planne
     programme = AuditProgramme.objects.get(year="2023-24")
     first, *later = programme.rounds.order_by("quarter")
     assert first.status == AuditRound.Status.OPEN
-    assert first.opens_on is not None and first.opens_on <= REFERENCE_DATE < first.sections_due
+    assert first.opens_on is not None and first.sections_due is not None
+    assert first.opens_on <= REFERENCE_DATE < first.sections_due
     assert first.cases.count() == 5
     assert [r.status for r in later] == [AuditRound.Status.PLANNED] * 3
     assert not AuditCase.objects.filter(round__in=later).exists()
