@@ -253,6 +253,7 @@ def _action_out(action: Action) -> ActionOut:
             rating_label=drift.get_impact_rating_display(),
             notes=drift.impact_notes,
             indicator_code=drift.impact_indicator_code,
+            audit_code=drift.impact_audit_code,
             recorded_at=drift.impact_recorded_at,
         )
         if drift.impact_approach

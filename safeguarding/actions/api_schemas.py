@@ -165,6 +165,9 @@ class ActionImpactOut(Schema):
     rating_label: str
     notes: str
     indicator_code: str
+    audit_code: str = Field(
+        ..., description="A reported multi-agency audit round showing the impact, or empty"
+    )
     recorded_at: datetime | None
 
 

@@ -69,6 +69,12 @@ class ImpactForm(GovukForm):
         max_length=80,
         help_text="Where it can be measured: the registry code of the indicator showing the before and after",
     )
+    audit_code = forms.CharField(
+        label="Audit round",
+        required=False,
+        max_length=30,
+        help_text="Or the code of a reported multi-agency audit round that shows it, like MAA-2022-23-Q4",
+    )
 
 
 class ActionCreateForm(GovukForm):

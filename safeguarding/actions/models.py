@@ -94,6 +94,11 @@ class Action(models.Model):
     impact_indicator_code = models.CharField(
         max_length=80, blank=True, help_text="An indicator registry code showing the before and after"
     )
+    impact_audit_code = models.CharField(
+        max_length=30,
+        blank=True,
+        help_text="A reported multi-agency audit round showing the before and after",
+    )
     impact_recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )

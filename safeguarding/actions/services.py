@@ -242,9 +242,17 @@ def _sent_back_email(action_pk: int, reason: str) -> None:
 
 
 def action_impact_record(
-    *, action: Action, actor: Any, approach: str, rating: str, notes: str = "", indicator_code: str = ""
+    *,
+    action: Action,
+    actor: Any,
+    approach: str,
+    rating: str,
+    notes: str = "",
+    indicator_code: str = "",
+    audit_code: str = "",
 ) -> Action:
-    """How the impact of a closed, complete action was assured, and how strong the evidence is."""
+    """How the impact of a closed, complete action was assured, and how strong the evidence is; where it
+    can be measured, the indicator or the reported audit round that shows the before and after."""
     _require(actor, MANAGE, action)
     errors: dict[str, str] = {}
     if approach not in Action.ImpactApproach.values:
@@ -254,6 +262,10 @@ def action_impact_record(
     code = indicator_code.strip()
     if code and not _indicator_exists(code):
         errors["indicator_code"] = f"There is no indicator with the code {code} in the registry"
+    audit = audit_code.strip().upper()
+    audit_problem = _audit_round_problem(audit) if audit else None
+    if audit_problem:
+        errors["audit_code"] = audit_problem
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
@@ -264,6 +276,7 @@ def action_impact_record(
         locked.impact_rating = rating
         locked.impact_notes = notes.strip()
         locked.impact_indicator_code = code
+        locked.impact_audit_code = audit
         locked.impact_recorded_by = actor
         locked.impact_recorded_at = timezone.now()
         locked.save(
@@ -272,6 +285,7 @@ def action_impact_record(
                 "impact_rating",
                 "impact_notes",
                 "impact_indicator_code",
+                "impact_audit_code",
                 "impact_recorded_by",
                 "impact_recorded_at",
             ]
@@ -283,6 +297,18 @@ def _indicator_exists(code: str) -> bool:
     from safeguarding.indicators.models import Indicator
 
     return Indicator.objects.filter(code=code).exists()
+
+
+def _audit_round_problem(code: str) -> str | None:
+    """Why an audit round cannot show an action's impact: it must exist and have reported its grades."""
+    from safeguarding.audits.models import AuditRound
+
+    audit_round = AuditRound.objects.filter(code=code).first()
+    if audit_round is None:
+        return f"There is no audit round with the code {code}"
+    if audit_round.status != AuditRound.Status.REPORTED:
+        return f"Audit round {code} has not reported yet: link it once its report is out"
+    return None
 
 
 __all__ = [

@@ -30,6 +30,7 @@ from safeguarding.accounts.models import Agency
 from safeguarding.actions import selectors, services
 from safeguarding.actions.forms import ActionCreateForm, EvidenceForm, ImpactForm, SendBackForm, UpdateForm
 from safeguarding.actions.models import THEMES, Action
+from safeguarding.audits.permissions import VIEW as AUDIT_VIEW
 from safeguarding.core.exports import streaming_csv_response, xlsx_response
 
 AREA = "actions"
@@ -214,6 +215,7 @@ def _detail(
             and not action.is_closed
             and action.status in Action.FINISHED_STATUSES,
             "may_record_impact": may_manage and action.is_closed and action.status == Action.Status.COMPLETE,
+            "may_read_audits": holds(request.user, AUDIT_VIEW),
             "update_form": forms_.get("update_form") or UpdateForm(prefix="update"),
             "evidence_form": forms_.get("evidence_form") or EvidenceForm(prefix="evidence"),
             "send_back_form": forms_.get("send_back_form") or SendBackForm(prefix="send_back"),
@@ -225,6 +227,7 @@ def _detail(
                     "rating": action.impact_rating,
                     "notes": action.impact_notes,
                     "indicator_code": action.impact_indicator_code,
+                    "audit_code": action.impact_audit_code,
                 },
             ),
             "close_errors": close_errors or [],

@@ -14,7 +14,12 @@ from django.test import Client
 from safeguarding.accesslog.models import AccessEvent
 from safeguarding.accounts.models import Agency, User
 from safeguarding.actions.models import Action, ActionEvidence, ActionUpdate
-from safeguarding.actions.services import action_close, action_evidence_add, action_update_add
+from safeguarding.actions.services import (
+    action_close,
+    action_evidence_add,
+    action_impact_record,
+    action_update_add,
+)
 from safeguarding.actions.tests.support import PDF_BYTES, make_action, pdf_upload
 from safeguarding.api.tests.helpers import api_get, token_for
 from safeguarding.core.testing import Personas, make_agency, make_user, use_private_storage
@@ -212,6 +217,31 @@ def test_a_closed_action_takes_no_more(personas: Personas) -> None:
     assert answer.status_code == 409
     detail = api_get(f"{API}/{action.reference}", secret).json()
     assert detail["closed"] is True and detail["closed_by"] == personas.bu_officer.full_name
+    assert detail["impact"] is None
+
+
+def test_the_impact_shows_the_audit_round_that_measured_it(personas: Personas) -> None:
+    from safeguarding.audits.tests.test_tables import make_round
+
+    make_round(personas.bu_officer, "2022-23", 4, "neglect", (0, 2, 2, 1))
+    action = make_action(personas.agency_a, personas.bu_officer)
+    action_update_add(action=action, actor=personas.a_worker, text="Done", status="complete")
+    action_evidence_add(action=action, actor=personas.a_worker, upload=pdf_upload(), description="Register")
+    action_close(action=action, actor=personas.bu_officer)
+    action_impact_record(
+        action=action,
+        actor=personas.bu_officer,
+        approach="multi_agency_audit",
+        rating="strong",
+        audit_code="MAA-2022-23-Q4",
+    )
+    impact = api_get(f"{API}/{action.reference}", _secret(personas.a_worker)).json()["impact"]
+    assert (impact["approach"], impact["rating"], impact["audit_code"], impact["indicator_code"]) == (
+        "multi_agency_audit",
+        "strong",
+        "MAA-2022-23-Q4",
+        "",
+    )
 
 
 def test_filters_and_paging(personas: Personas) -> None:

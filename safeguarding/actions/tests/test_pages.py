@@ -121,11 +121,36 @@ def test_upload_download_and_close(personas: Personas) -> None:
             "impact-rating": "some",
             "impact-notes": "",
             "impact-indicator_code": "",
+            "impact-audit_code": "MAA-2099-00-Q1",
+        },
+    )
+    assert response.status_code == 200  # no such audit round: said beside the field, nothing recorded
+    assert "There is no audit round with the code MAA-2099-00-Q1" in response.content.decode()
+    assert 'value="MAA-2099-00-Q1"' in response.content.decode()
+    action.refresh_from_db()
+    assert action.impact_approach == ""
+
+    from safeguarding.audits.tests.test_tables import make_round
+
+    make_round(personas.bu_officer, "2022-23", 2, "self_harm", (0, 2, 3, 0))
+    response = bu.post(
+        reverse("actions:impact", args=[action.pk]),
+        {
+            "impact-approach": "multi_agency_audit",
+            "impact-rating": "some",
+            "impact-notes": "",
+            "impact-indicator_code": "",
+            "impact-audit_code": "MAA-2022-23-Q2",
         },
     )
     assert response.status_code == 302
     action.refresh_from_db()
-    assert action.impact_approach == "deep_dive"
+    assert (action.impact_approach, action.impact_audit_code) == ("multi_agency_audit", "MAA-2022-23-Q2")
+    report = reverse("audits:round_report", args=["MAA-2022-23-Q2"])
+    assert f'href="{report}"' in bu.get(reverse("actions:detail", args=[action.pk])).content.decode()
+    # Agency A's lead reads the action but not the audits area: the code, without a link it could not open.
+    page = client.get(reverse("actions:detail", args=[action.pk])).content.decode()
+    assert "MAA-2022-23-Q2" in page and f'href="{report}"' not in page
 
 
 def test_a_program_posing_as_a_pdf_is_refused_on_the_page(personas: Personas) -> None:

@@ -169,6 +169,43 @@ def test_impact_only_on_a_closed_complete_action(personas: Personas) -> None:
     )
 
 
+def test_impact_can_point_to_a_reported_audit_round(personas: Personas) -> None:
+    from safeguarding.audits.models import AuditRound
+    from safeguarding.audits.tests.test_tables import make_round
+
+    make_round(personas.bu_officer, "2022-23", 4, "neglect", (0, 2, 2, 1))
+    planned = make_round(personas.bu_officer, "2023-24", 1, "neglect", (0, 0, 0, 0))
+    AuditRound.objects.filter(pk=planned.pk).update(status=AuditRound.Status.PLANNED)
+    action = make_action(personas.agency_a, personas.bu_officer)
+    action_update_add(action=action, actor=personas.a_worker, text="Done", status="complete")
+    action_evidence_add(action=action, actor=personas.a_worker, upload=pdf_upload(), description="Register")
+    action_close(action=action, actor=personas.bu_officer)
+    for code, problem in (
+        ("MAA-2019-20-Q9", "There is no audit round with the code MAA-2019-20-Q9"),
+        ("MAA-2023-24-Q1", "Audit round MAA-2023-24-Q1 has not reported yet"),
+    ):
+        with pytest.raises(ValidationError) as error:
+            action_impact_record(
+                action=action,
+                actor=personas.bu_officer,
+                approach="multi_agency_audit",
+                rating="some",
+                audit_code=code,
+            )
+        assert problem in error.value.message_dict["audit_code"][0]
+    action.refresh_from_db()
+    assert action.impact_recorded_at is None  # nothing half-written
+    action_impact_record(
+        action=action,
+        actor=personas.bu_officer,
+        approach="multi_agency_audit",
+        rating="strong",
+        audit_code=" maa-2022-23-q4 ",
+    )
+    action.refresh_from_db()
+    assert action.impact_audit_code == "MAA-2022-23-Q4"
+
+
 def test_drift_flags_with_fixed_dates(personas: Personas, settings: Any) -> None:
     settings.ACTIONS_STALE_DAYS = 30
     created = datetime(2024, 1, 1, 12, tzinfo=UTC)
