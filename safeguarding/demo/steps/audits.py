@@ -48,7 +48,12 @@ from django.utils import timezone
 
 from safeguarding.accounts.models import Membership, User
 from safeguarding.actions.models import Action, ActionEvidence, ActionUpdate
-from safeguarding.actions.services import action_close, action_evidence_add, action_update_add
+from safeguarding.actions.services import (
+    action_close,
+    action_evidence_add,
+    action_impact_record,
+    action_update_add,
+)
 from safeguarding.audits.models import (
     AUDIT_THEMES,
     AuditCase,
@@ -829,10 +834,11 @@ def audits_create(ctx: SeedContext) -> None:
                 escalated = True
             _moderate_and_report(ctx, audit_round, plan, round_grades, dates, people, fixes)
     _next_year_plan(ctx, people, children)
+    _review_impact_audits_link(ctx, people, fixes)
     # The services stamp these with the real clock; the demo's dates are set here in one go per model.
     AuditToolVersion.objects.bulk_update(fixes.versions, ["published_at"])
     AuditSection.objects.bulk_update(fixes.sections, ["submitted_at"])
-    Action.objects.bulk_update(fixes.actions, ["created_at", "closed_at"])
+    Action.objects.bulk_update(fixes.actions, ["created_at", "closed_at", "impact_recorded_at"])
     ActionUpdate.objects.bulk_update(fixes.updates, ["written_at"])
     ActionEvidence.objects.bulk_update(fixes.evidence, ["uploaded_at"])
 
@@ -1487,6 +1493,41 @@ def _briefing(
             actor=actor, briefing=briefing, channel=channel, detail=detail, shared_on=shared
         )
         shared += timedelta(days=ctx.rng.randint(20, 60))
+
+
+# --- case review actions whose impact an audit showed -------------------------------------------------------
+
+
+def _review_impact_audits_link(ctx: SeedContext, people: People, fixes: Fixes) -> None:
+    """Case review actions whose impact was assured by a multi-agency audit theme (the reviews step runs
+    first) name the round that showed it: one reported after the action closed and before the impact was
+    recorded, on the action's theme where there is one."""
+    rounds = list(AuditRound.objects.filter(status=AuditRound.Status.REPORTED).order_by("reported_on"))
+    assured = Action.objects.filter(
+        source_kind=Action.SourceKind.REVIEW_RECOMMENDATION,
+        impact_approach=Action.ImpactApproach.MULTI_AGENCY_AUDIT,
+    ).order_by("pk")
+    for action in assured:
+        if action.closed_at is None or action.impact_recorded_at is None:
+            continue
+        closed, recorded = timezone.localdate(action.closed_at), timezone.localdate(action.impact_recorded_at)
+        between = [r for r in rounds if r.reported_on is not None and closed < r.reported_on <= recorded]
+        if not between:
+            continue
+        on_theme = [r for r in between if r.theme in action.themes]
+        audit_round = (on_theme or between)[0]
+        linked = action_impact_record(
+            action=action,
+            actor=people.officer,
+            approach=action.impact_approach,
+            rating=action.impact_rating,
+            notes=f"Re-audited in {audit_round.code} ({audit_round.theme_label}).",
+            indicator_code=action.impact_indicator_code,
+            audit_code=audit_round.code,
+        )
+        linked.impact_recorded_at = action.impact_recorded_at  # the service stamped the real clock
+        fixes.actions.append(linked)
+        ctx.counts["case review actions whose impact an audit showed"] += 1
 
 
 # --- next year ------------------------------------------------------------------------------------------

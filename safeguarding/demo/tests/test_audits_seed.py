@@ -250,6 +250,23 @@ def test_next_years_first_round_is_open_for_the_demo_auditor_and_the_rest_planne
     )
 
 
+def test_some_case_review_actions_name_the_audit_that_showed_their_impact(seeded: Seeded) -> None:
+    linked = Action.objects.exclude(impact_audit_code="")
+    assert linked.count() == seeded.summary.counts["case review actions whose impact an audit showed"] >= 1
+    rounds = {r.code: r for r in AuditRound.objects.filter(status=AuditRound.Status.REPORTED)}
+    for action in linked:
+        assert action.source_kind == Action.SourceKind.REVIEW_RECOMMENDATION
+        assert action.impact_approach == Action.ImpactApproach.MULTI_AGENCY_AUDIT
+        reported_on = rounds[action.impact_audit_code].reported_on
+        assert action.closed_at is not None and action.impact_recorded_at is not None and reported_on
+        assert (
+            timezone.localdate(action.closed_at)
+            < reported_on
+            <= timezone.localdate(action.impact_recorded_at)
+        )
+        assert timezone.localdate(action.impact_recorded_at) <= REFERENCE_DATE
+
+
 def test_nothing_reported_is_dated_after_the_demos_today(seeded: Seeded) -> None:
     reported = _reported()
     latest_dates = [
