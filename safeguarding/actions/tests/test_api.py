@@ -16,11 +16,10 @@ from safeguarding.accounts.models import Agency, User
 from safeguarding.actions.models import Action, ActionEvidence, ActionUpdate
 from safeguarding.actions.services import (
     action_close,
-    action_evidence_add,
     action_impact_record,
     action_update_add,
 )
-from safeguarding.actions.tests.support import PDF_BYTES, make_action, pdf_upload
+from safeguarding.actions.tests.support import PDF_BYTES, closed_complete_action, make_action, pdf_upload
 from safeguarding.api.tests.helpers import api_get, token_for
 from safeguarding.core.testing import Personas, make_agency, make_user, use_private_storage
 
@@ -203,10 +202,7 @@ def test_evidence_is_checked_like_the_site(personas: Personas) -> None:
 
 
 def test_a_closed_action_takes_no_more(personas: Personas) -> None:
-    action = make_action(personas.agency_a, personas.bu_officer)
-    action_update_add(action=action, actor=personas.a_worker, text="Done", status="complete")
-    action_evidence_add(action=action, actor=personas.a_worker, upload=pdf_upload(), description="Register")
-    action_close(action=action, actor=personas.bu_officer)
+    action = closed_complete_action(personas.agency_a, personas.a_worker, personas.bu_officer)
     secret = _secret(personas.a_worker)
     answer = _post_json(f"{API}/{action.reference}/updates", secret, {"text": "More"})
     assert answer.status_code == 409
@@ -224,10 +220,7 @@ def test_the_impact_shows_the_audit_round_that_measured_it(personas: Personas) -
     from safeguarding.audits.tests.test_tables import make_round
 
     make_round(personas.bu_officer, "2022-23", 4, "neglect", (0, 2, 2, 1))
-    action = make_action(personas.agency_a, personas.bu_officer)
-    action_update_add(action=action, actor=personas.a_worker, text="Done", status="complete")
-    action_evidence_add(action=action, actor=personas.a_worker, upload=pdf_upload(), description="Register")
-    action_close(action=action, actor=personas.bu_officer)
+    action = closed_complete_action(personas.agency_a, personas.a_worker, personas.bu_officer)
     action_impact_record(
         action=action,
         actor=personas.bu_officer,

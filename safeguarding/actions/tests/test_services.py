@@ -20,7 +20,7 @@ from safeguarding.actions.services import (
     action_impact_record,
     action_update_add,
 )
-from safeguarding.actions.tests.support import make_action, pdf_upload
+from safeguarding.actions.tests.support import closed_complete_action, make_action, pdf_upload
 from safeguarding.core.testing import Personas, use_private_storage
 
 pytestmark = pytest.mark.django_db
@@ -176,10 +176,7 @@ def test_impact_can_point_to_a_reported_audit_round(personas: Personas) -> None:
     make_round(personas.bu_officer, "2022-23", 4, "neglect", (0, 2, 2, 1))
     planned = make_round(personas.bu_officer, "2023-24", 1, "neglect", (0, 0, 0, 0))
     AuditRound.objects.filter(pk=planned.pk).update(status=AuditRound.Status.PLANNED)
-    action = make_action(personas.agency_a, personas.bu_officer)
-    action_update_add(action=action, actor=personas.a_worker, text="Done", status="complete")
-    action_evidence_add(action=action, actor=personas.a_worker, upload=pdf_upload(), description="Register")
-    action_close(action=action, actor=personas.bu_officer)
+    action = closed_complete_action(personas.agency_a, personas.a_worker, personas.bu_officer)
     for code, problem in (
         ("MAA-2019-20-Q9", "There is no audit round with the code MAA-2019-20-Q9"),
         ("MAA-2023-24-Q1", "Audit round MAA-2023-24-Q1 has not reported yet"),
