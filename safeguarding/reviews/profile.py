@@ -16,11 +16,11 @@ from typing import Any
 
 from django.db import models
 
-from safeguarding.access.permissions import can, visible_to
+from safeguarding.access.permissions import visible_to
 from safeguarding.frontdoor.measures import Period, is_small, small_number_threshold
 from safeguarding.indicators.journey import ETHNIC_GROUPS, ethnic_group
 from safeguarding.reviews.models import CaseReview, ReviewSubject
-from safeguarding.reviews.selectors import IDENTITY, MANAGE
+from safeguarding.reviews.selectors import MANAGE, may_see_identity
 
 NOT_RECORDED = ("not_recorded", "Not recorded")
 
@@ -99,7 +99,7 @@ def review_equality_profile(user: Any, period: Period | None = None) -> Equality
     if period is not None:
         reviews = reviews.filter(aware_date__range=(period.first, period.last))
     subjects = list(ReviewSubject.objects.filter(review__in=reviews).select_related("review"))
-    exact = can(user, IDENTITY)
+    exact = may_see_identity(user)
     threshold = small_number_threshold()
 
     def shown(count: int) -> str:

@@ -16,6 +16,7 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 
+from safeguarding.access.decorators import is_two_factor_verified
 from safeguarding.access.permissions import can, holds, visible_to
 from safeguarding.actions.models import Action
 from safeguarding.actions.selectors import actions_visible_to, with_drift
@@ -80,12 +81,21 @@ def review_get_for_user(user: Any, code: str, *, for_write: bool = False) -> Cas
     return review
 
 
+def may_see_identity(user: Any, review: CaseReview | None = None) -> bool:
+    """Whether the person may see who a review is about (or, with no review, exact equality counts): they
+    hold review.identity.view and have proved two factors this session, as DESIGN.md asks of identifiable
+    data. The permission alone is not enough: a case reviewer who has not yet set up an authenticator is
+    signed in with a password only."""
+    return can(user, IDENTITY, review) and is_two_factor_verified(user)
+
+
 def review_subject_get_for_user(user: Any, review: CaseReview) -> ReviewSubject | None:
-    """Who the review is about (None when not yet recorded); 403 without review.identity.view.
+    """Who the review is about (None when not yet recorded); 403 without review.identity.view and two
+    factors.
 
     The caller logs the view (access_event_record) in the same request.
     """
-    if not can(user, IDENTITY, review):
+    if not may_see_identity(user, review):
         raise PermissionDenied("Only case-review roles may see who a review is about")
     return ReviewSubject.objects.filter(review=review).first()
 

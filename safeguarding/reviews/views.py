@@ -60,6 +60,7 @@ from safeguarding.reviews.selectors import (
     IDENTITY,
     MANAGE,
     VIEW,
+    may_see_identity,
     rapid_review_of,
     recommendation_of,
     review_clocks,
@@ -145,8 +146,8 @@ def summary_print(request: HttpRequest) -> HttpResponse:
 def detail(request: HttpRequest, code: str) -> HttpResponse:
     review = review_get_for_user(request.user, code)
     subject = None
-    may_see_identity = can(request.user, IDENTITY, review)
-    if may_see_identity:
+    identity_shown = may_see_identity(request.user, review)
+    if identity_shown:
         subject = review_subject_get_for_user(request.user, review)
         if subject is not None:
             _log_subject_view(request, subject, "Case review page (subject panel)")
@@ -166,7 +167,9 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
             "days_lost": review_days_lost(review, timezone.localdate()),
             "paused": review_is_paused(review),
             "can_manage": can(request.user, MANAGE, review),
-            "may_see_identity": may_see_identity,
+            "may_see_identity": identity_shown,
+            # A case reviewer signed in with a password only: say how to see who the review is about.
+            "identity_needs_two_factor": not identity_shown and can(request.user, IDENTITY, review),
             "subject": subject,
             "recommendations": review_recommendations(request.user, review),
             "briefing": briefing_for_source(request.user, Briefing.SourceKind.CASE_REVIEW, review.code),
@@ -230,7 +233,7 @@ def _detail_url(review: CaseReview) -> str:
 @require_http_methods(["GET", "POST"])
 @permission_required(MANAGE)
 def refer(request: HttpRequest) -> HttpResponse:
-    with_subject = holds(request.user, IDENTITY)
+    with_subject = may_see_identity(request.user)
     form_class = ReferralWithSubjectForm if with_subject else ReferralForm
     form = form_class(request.POST if request.method == "POST" else None)
 

@@ -224,6 +224,16 @@ def test_case_reviewer_needs_two_factor_for_the_subject(personas: Personas) -> N
     response = client.get(reverse("reviews:subject", args=[review.code]))
     assert response.status_code == 302
     assert SECRET_NAME not in response.text
+    # Nor on the review's own page, which says how to see it; nothing is logged as seen.
+    logged = AccessEvent.objects.count()
+    detail = client.get(reverse("reviews:detail", args=[review.code]))
+    assert detail.status_code == 200 and SECRET_NAME not in detail.text
+    assert "Sign in with two-factor authentication to see who this review is about" in detail.text
+    assert AccessEvent.objects.count() == logged
+    # The referral form asks for the identity only with two factors.
+    assert "full_name" not in client.get(reverse("reviews:refer")).text
+    verified = sign_in(Client(), make_user("case_reviewer", personas.business_unit), two_factor=True)
+    assert SECRET_NAME in verified.get(reverse("reviews:detail", args=[review.code])).text
 
 
 def test_business_unit_officer_manages_but_does_not_see_the_identity(personas: Personas) -> None:
