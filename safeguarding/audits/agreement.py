@@ -28,6 +28,10 @@ from fractions import Fraction
 
 from safeguarding.audits.models import GRADE_ORDER, AuditCase, AuditRound, Grade, IndependentGrade
 
+# Said instead of the agreement before the panel meets: an auditor reading the report of their own open round
+# must not learn whether the other grader agreed with them.
+AGREEMENT_HIDDEN = "The agreement between graders is reported once the moderation panel has met."
+
 
 @dataclass(frozen=True)
 class Agreement:

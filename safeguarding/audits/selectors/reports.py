@@ -107,7 +107,7 @@ class RoundReport:
     reflections: tuple[Reflection, ...]
     family_views: tuple[tuple[str, int], ...]  # (FamilyViews label, cases)
     family_summaries: tuple[FamilyViewsSummary, ...]
-    agreement: Agreement
+    agreement: Agreement | None  # None until the panel meets: independent grades stay hidden till then
     briefing: Briefing | None
     may_write_briefing: bool
     dates: tuple[tuple[str, date | None], ...] = field(default=())
@@ -256,7 +256,11 @@ def round_report(user: Any, audit_round: AuditRound) -> RoundReport:
         reflections=tuple(reflections),
         family_views=family_views,
         family_summaries=family_summaries,
-        agreement=round_agreement(audit_round),
+        agreement=(
+            round_agreement(audit_round)
+            if audit_round.status in (AuditRound.Status.MODERATION, AuditRound.Status.REPORTED)
+            else None
+        ),
         briefing=briefing_for_source(user, Briefing.SourceKind.AUDIT, audit_round.code),
         may_write_briefing=briefing_may_write(user, Briefing.SourceKind.AUDIT),
         dates=(

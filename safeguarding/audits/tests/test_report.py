@@ -250,3 +250,22 @@ def test_a_round_with_nothing_yet(personas: Personas) -> None:
     assert "No findings recorded yet." in text
     assert "No child was found to be at risk of harm through this audit." in text
     assert "No case was graded independently by two people." in text
+
+
+def test_the_graders_agreement_is_hidden_until_the_panel_meets(personas: Personas) -> None:
+    """An auditor reading the report of an open round must not learn whether the other grader agreed."""
+    audit_round = _a_reported_round(personas)
+    reader = _reader(personas, "subgroup_member")
+    url = reverse("audits:round_report", args=[CODE])
+    reported = html.unescape(reader.get(url).content.decode())
+    assert "Cohen's kappa: <strong>0.40</strong>" in reported  # 3 double-marked cases, 2 agreed
+    hidden = "The agreement between graders is reported once the moderation panel has met."
+    assert hidden not in reported
+    for status in (AuditRound.Status.OPEN, AuditRound.Status.PLANNED):
+        AuditRound.objects.filter(pk=audit_round.pk).update(status=status)
+        page = html.unescape(reader.get(url).content.decode())
+        assert hidden in page
+        assert "Cohen's kappa" not in page and "observed agreement" not in page
+    docx = reader.get(reverse("audits:round_report_docx", args=[CODE]))
+    text = "\n".join(p.text for p in Document(io.BytesIO(docx.content)).paragraphs)
+    assert hidden in text and "Cohen's kappa" not in text
