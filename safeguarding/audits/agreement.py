@@ -28,8 +28,9 @@ from fractions import Fraction
 
 from safeguarding.audits.models import GRADE_ORDER, AuditCase, AuditRound, Grade, IndependentGrade
 
-# Said instead of the agreement before the panel meets: an auditor reading the report of their own open round
-# must not learn whether the other grader agreed with them.
+# The statuses in which a round's independent grades, and so the agreement between them, are shown: the panel
+# is meeting or has met. Before then an auditor must not learn whether the other grader agreed with them.
+GRADES_SHOWN = (AuditRound.Status.MODERATION, AuditRound.Status.REPORTED)
 AGREEMENT_HIDDEN = "The agreement between graders is reported once the moderation panel has met."
 
 
@@ -134,8 +135,10 @@ def double_marked_pairs(cases: Iterable[AuditCase]) -> list[tuple[str, str]]:
     return [(found[0], found[1]) for found in by_case.values() if len(found) >= 2]
 
 
-def round_agreement(audit_round: AuditRound) -> Agreement:
-    """Agreement over a round's double-marked cases."""
+def round_agreement(audit_round: AuditRound) -> Agreement | None:
+    """Agreement over a round's double-marked cases; None until the panel meets (GRADES_SHOWN)."""
+    if audit_round.status not in GRADES_SHOWN:
+        return None
     return cohen_kappa(double_marked_pairs(AuditCase.objects.filter(round=audit_round)))
 
 
@@ -144,6 +147,6 @@ def year_agreement(year: str) -> Agreement:
     have reached the panel (before then a round's independent grades are hidden and may be incomplete)."""
     cases = AuditCase.objects.filter(
         round__programme__year=year,
-        round__status__in=(AuditRound.Status.MODERATION, AuditRound.Status.REPORTED),
+        round__status__in=GRADES_SHOWN,
     )
     return cohen_kappa(double_marked_pairs(cases))

@@ -18,7 +18,6 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.table import Table
 
-from safeguarding.audits.agreement import AGREEMENT_HIDDEN
 from safeguarding.audits.selectors.reports import RoundReport
 from safeguarding.audits.tables import GRADE_LABELS
 
@@ -215,16 +214,14 @@ def round_report_docx(report: RoundReport, *, briefing_url: str = "") -> bytes:
 
     document.add_heading(HEADINGS[9], level=1)
     agreement = report.agreement
-    if agreement is None:
-        document.add_paragraph(AGREEMENT_HIDDEN)
-    elif agreement.defined:
+    if agreement is not None and agreement.defined:
         document.add_paragraph(
             f"{agreement.n} {'case was' if agreement.n == 1 else 'cases were'} graded independently by two "
             f"people. Cohen's kappa: {agreement.kappa_text} (observed agreement {agreement.p_o_text}, "
             f"agreement expected by chance {agreement.p_e_text})."
         )
     else:
-        document.add_paragraph(agreement.explanation)
+        document.add_paragraph(report.agreement_note)
 
     document.add_heading(HEADINGS[10], level=1)
     if report.briefing is not None:

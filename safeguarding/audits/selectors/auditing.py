@@ -24,7 +24,7 @@ from safeguarding.access.decorators import is_two_factor_verified
 from safeguarding.access.permissions import holds, visible_to
 from safeguarding.actions.models import Action
 from safeguarding.actions.selectors import actions_visible_to
-from safeguarding.audits.agreement import Agreement, round_agreement, year_agreement
+from safeguarding.audits.agreement import GRADES_SHOWN, Agreement, round_agreement, year_agreement
 from safeguarding.audits.models import (
     AuditCase,
     AuditQuestion,
@@ -46,8 +46,6 @@ from safeguarding.children.models import Child
 from safeguarding.children.selectors import TimelineEntry, child_journey, child_timeline
 from safeguarding.core.attention import AttentionItem
 
-# The statuses in which a round's independent grades are shown: the panel has met or is meeting.
-GRADES_SHOWN = (AuditRound.Status.MODERATION, AuditRound.Status.REPORTED)
 JOURNEY_LINES = 30
 
 
@@ -190,7 +188,7 @@ class Moderation:
     round: AuditRound
     cases: list[ModerationCase]
     round_findings: list[FindingRow]
-    agreement: Agreement
+    agreement: Agreement | None  # None until the panel meets
     year_agreement: Agreement
     grades_shown: bool
     unsubmitted: int

@@ -17,7 +17,7 @@ from django.http import Http404
 
 from safeguarding.actions.models import Action
 from safeguarding.actions.selectors import actions_visible_to, from_source
-from safeguarding.audits.agreement import Agreement, round_agreement
+from safeguarding.audits.agreement import AGREEMENT_HIDDEN, Agreement, round_agreement
 from safeguarding.audits.models import (
     AuditCase,
     AuditRound,
@@ -115,6 +115,11 @@ class RoundReport:
     @property
     def code(self) -> str:
         return self.round.code
+
+    @property
+    def agreement_note(self) -> str:
+        """What the report says where there is no kappa: hidden until the panel meets, or why none."""
+        return AGREEMENT_HIDDEN if self.agreement is None else self.agreement.explanation
 
     @property
     def ungraded(self) -> int:
@@ -256,11 +261,7 @@ def round_report(user: Any, audit_round: AuditRound) -> RoundReport:
         reflections=tuple(reflections),
         family_views=family_views,
         family_summaries=family_summaries,
-        agreement=(
-            round_agreement(audit_round)
-            if audit_round.status in (AuditRound.Status.MODERATION, AuditRound.Status.REPORTED)
-            else None
-        ),
+        agreement=round_agreement(audit_round),
         briefing=briefing_for_source(user, Briefing.SourceKind.AUDIT, audit_round.code),
         may_write_briefing=briefing_may_write(user, Briefing.SourceKind.AUDIT),
         dates=(
