@@ -1572,17 +1572,16 @@ def _first_round_open(
     taking the police's where they are one of its auditors) and opened; the demo auditor has saved a draft of
     one section."""
     demo_auditor = ctx.users_by_email.get(f"auditor@{DEMO_DOMAIN}")
-    police_auditors = people.auditors_on(shape.POLICE, audit_round.opens_on or REFERENCE_DATE)
+    others = [
+        code
+        for code in THEME_AGENCIES[audit_round.theme]
+        if code != shape.POLICE and people.auditors.get(code)
+    ]
     cases = _sample(ctx, audit_round, people.officer, children)
     drafted: AuditSection | None = None
     for case in cases:
-        others = [
-            code
-            for code in THEME_AGENCIES[audit_round.theme]
-            if code != shape.POLICE and people.auditors.get(code)
-        ]
         for code in (shape.COUNCIL, shape.POLICE, *ctx.rng.sample(others, ctx.rng.randint(0, 1))):
-            pool = police_auditors if code == shape.POLICE else people.auditors_on(code, REFERENCE_DATE)
+            pool = people.auditors_on(code, FIRST_ROUND_OPENS)
             mine = code == shape.POLICE and demo_auditor in pool
             auditor = demo_auditor if mine else ctx.rng.choice(pool)
             section = case_section_assign(
