@@ -284,6 +284,9 @@ ACTIONS_STALE_DAYS = env_int("SAFEGUARDING_ACTIONS_STALE_DAYS", 30, minimum=1)
 BREAK_GLASS_MINUTES = env_int("SAFEGUARDING_BREAK_GLASS_MINUTES", 60, minimum=5)
 # The months after a review starts by which its report should be published (Working Together 2018: 6).
 LCSPR_PUBLICATION_MONTHS = env_int("SAFEGUARDING_LCSPR_PUBLICATION_MONTHS", 6, minimum=1)
+# The local standard for deciding on a safeguarding adult review referral or a non-notifiable child's case
+# (no national timescale; the local-review-decision clock in core.clocks).
+REVIEW_DECISION_WORKING_DAYS = env_int("SAFEGUARDING_REVIEW_DECISION_WORKING_DAYS", 20, minimum=1)
 # The largest CIN census or Annex A file accepted (a county's census is tens of MB; 200 MB leaves room).
 CENSUS_MAX_FILE_BYTES = env_int("SAFEGUARDING_CENSUS_MAX_FILE_BYTES", 200 * 1024 * 1024, minimum=1)
 

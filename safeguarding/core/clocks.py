@@ -340,6 +340,72 @@ def rapid_review_due(notification_sent: date, calendar: WorkingCalendar) -> date
 
 
 @_clock(
+    "cspr-decision",
+    "Decision on a local child safeguarding practice review",
+    Unit.WORKING_DAYS,
+    15,
+    "the date the serious incident notification was sent to the Panel",
+    "Working Together to Safeguard Children 2023, chapter 5: the rapid review, completed within 15 working "
+    "days of the notification, ends with the safeguarding partners' decision whether a local child "
+    "safeguarding practice review is appropriate, sent to the Panel with the rapid review.",
+)
+def cspr_decision_due(notification_sent: date, calendar: WorkingCalendar) -> date:
+    """Due on the 15th working day after the notification was sent to the Panel (day 0): the same day as
+    the rapid review, since the decision is the rapid review's conclusion.
+
+    A notification sent on Monday 24 April 2023 gives Wednesday 17 May 2023: the May Day and Coronation
+    bank holidays are skipped.
+    """
+    return _working_days_after(notification_sent, 15, calendar)
+
+
+@_clock(
+    "dhr-decision",
+    "Decision on a domestic homicide review",
+    Unit.MONTHS,
+    1,
+    "the day the death came to the partnership's attention (the police's written notification)",
+    "Home Office, Multi-agency Statutory Guidance for the Conduct of Domestic Homicide Reviews (December "
+    "2016), section 3: the Community Safety Partnership decides whether to hold a review within one month "
+    "of a death coming to its attention (as Brighton & Hove Community Safety Partnership's DHR guidance "
+    "states it).",
+)
+def dhr_decision_due(notified: date, calendar: WorkingCalendar) -> date:
+    """Due 1 calendar month after the death came to attention, on the last working day on or before that.
+
+    One month after is the same day of the next month, or its last day when the month is shorter: a death
+    notified on 31 January 2023 gives Tuesday 28 February 2023; one notified on Saturday 8 April 2023 gives
+    Friday 5 May 2023, because Monday 8 May 2023 was the Coronation bank holiday.
+    """
+    return _months_after(notified, 1, calendar)
+
+
+def _local_decision_working_days() -> int:
+    return int(settings.REVIEW_DECISION_WORKING_DAYS)
+
+
+@_clock(
+    "local-review-decision",
+    "Decision on a safeguarding adult review or a non-notifiable case",
+    Unit.WORKING_DAYS,
+    _local_decision_working_days,
+    "the day the partnership became aware of the case (the referral)",
+    "A local standard, not statutory: neither the Care Act 2014 s44 and its statutory guidance (for "
+    "safeguarding adult reviews) nor Working Together 2023 (for a non-notifiable child's case) sets a "
+    "time for the decision. Set by SAFEGUARDING_REVIEW_DECISION_WORKING_DAYS (default 20 working days, "
+    "about the month a DHR decision takes).",
+)
+def local_review_decision_due(aware: date, calendar: WorkingCalendar) -> date:
+    """Due on the REVIEW_DECISION_WORKING_DAYS-th (20th) working day after the day of awareness (day 0).
+
+    The working days come from settings (SAFEGUARDING_REVIEW_DECISION_WORKING_DAYS). A referral on
+    Wednesday 5 April 2023 gives Tuesday 9 May 2023 with the default 20: Good Friday, Easter Monday, the
+    May Day and the Coronation bank holidays are skipped.
+    """
+    return _working_days_after(aware, _local_decision_working_days(), calendar)
+
+
+@_clock(
     "return-home-conversation",
     "Return home conversation after a missing episode",
     Unit.HOURS,

@@ -69,6 +69,10 @@ class ReviewYearOut(Schema):
     referrals_by_kind: list[ReviewYearCountOut]
     rapid_reviews: int = Field(..., description="Rapid review meetings held in the year")
     notified: int = Field(..., description="Cases notified to the National Panel in the year")
+    decisions: int = Field(..., description="Executive decisions on a local review made in the year")
+    decisions_late: int = Field(
+        ..., description="Of those, made after the decision's due date (see docs/clocks.md)"
+    )
     local_reviews_started: int = Field(..., description="Local reviews whose terms were agreed in the year")
     local_reviews_completed: int = Field(..., description="Local reviews whose final report was done")
     local_reviews_published: int

@@ -115,6 +115,7 @@ def review_clocks(review: CaseReview, *, now: Any = None) -> list[ReviewClock]:
 
     - Notification to the Panel (notifiable incidents only): 5 working days from awareness.
     - Rapid review: 15 working days from the notification; met by the rapid review meeting.
+    - The decision on a local review: see review_decision_clock; met by the executive decision.
     - Publication (a local review): LCSPR_PUBLICATION_MONTHS from the executive decision; met by publication.
     - Milestones of a review in progress (scoping ... publication): each planned date not yet done, named
       "milestone-<stage>" (e.g. "milestone-draft") with the stage's label as title; left out while the
@@ -142,12 +143,41 @@ def review_clocks(review: CaseReview, *, now: Any = None) -> list[ReviewClock]:
                 now,
             )
         )
+    decision = review_decision_clock(review, now=now)
+    if decision is not None:
+        clocks.append(decision)
     if review.decision == Decision.LOCAL_REVIEW and review.decided_on is not None:
         clocks.append(
             _clock("lcspr-publication", "Publish the review", review.decided_on, review.published_on, now)
         )
     clocks.extend(_milestone_clocks(review, now))
     return clocks
+
+
+DECISION_CLOCK_TITLE = "Decide on a local review"
+
+
+def review_decision_clock(review: CaseReview, *, now: Any = None) -> ReviewClock | None:
+    """When the executive's decision on a local review is due, by the kind of referral (core.clocks):
+
+    - a notifiable incident: with the rapid review, 15 working days from the notification (cspr-decision),
+      so none until the Panel is notified;
+    - a DHR notification: one month from the day the death came to attention (dhr-decision);
+    - a SAR referral or a non-notifiable case: the local standard from the day of awareness
+      (local-review-decision).
+
+    Met by the decision's date (decided_on); None for a notifiable incident not yet notified.
+    """
+    if review.is_notifiable:
+        if review.notification_date is None:
+            return None
+        name, start = "cspr-decision", review.notification_date
+    elif review.kind == CaseReview.Kind.DHR_NOTIFICATION:
+        name, start = "dhr-decision", review.aware_date
+    else:
+        name, start = "local-review-decision", review.aware_date
+    decided_on = review.decided_on if review.decision else None
+    return _clock(name, DECISION_CLOCK_TITLE, start, decided_on, now)
 
 
 # Reviews that are over: no milestone or deadline of theirs is chased, on the home page or by email.

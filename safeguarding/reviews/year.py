@@ -5,6 +5,8 @@ Counting, for a financial year (1 April to 31 March) and only the reviews the pe
 
 - referrals considered: reviews the partnership became aware of in the year (aware_date), by type;
 - rapid reviews held: rapid review meetings in the year; notified to the Panel: notification_date in the year;
+- decisions on a local review: executive decisions made in the year (decided_on), and how many of them were
+  made after their decision clock's due date (selectors.review_decision_clock);
 - local reviews (decision "local review"): started (terms_agreed_on), completed (the final report milestone
   done), published (published_on), each in the year;
 - alternative reviews: executive decisions in the year for a thematic, tabletop, single-agency or learning
@@ -50,7 +52,7 @@ from safeguarding.reviews.models import (
     Recommendation,
     ReviewPause,
 )
-from safeguarding.reviews.selectors import reviews_visible_to
+from safeguarding.reviews.selectors import review_decision_clock, reviews_visible_to
 
 # The shape of a financial year in a URL or a query: "2022-23". ASCII digits only ([0-9], not \d, which
 # would also match other scripts' digits).
@@ -126,6 +128,8 @@ class ReviewYear:
     referrals_by_kind: tuple[Count, ...]
     rapid_reviews: int
     notified: int
+    decisions: int
+    decisions_late: int
     local_reviews_started: int
     local_reviews_completed: int
     local_reviews_published: int
@@ -189,6 +193,8 @@ def review_year(user: Any, period: Period, *, today: date | None = None) -> Revi
         for code in ALTERNATIVE_DECISIONS
     )
 
+    decided = list(reviews.filter(_in("decided_on", period)).exclude(decision=""))
+    decisions_late = sum(1 for review in decided if _decided_late(review))
     pauses = _pauses_in(reviews, period, today)
     recommendations = _recommendations(reviews, period, as_of)
 
@@ -204,6 +210,8 @@ def review_year(user: Any, period: Period, *, today: date | None = None) -> Revi
         .filter(_in("meeting_date", period))
         .count(),
         notified=reviews.filter(_in("notification_date", period)).count(),
+        decisions=len(decided),
+        decisions_late=decisions_late,
         local_reviews_started=local.filter(_in("terms_agreed_on", period)).count(),
         local_reviews_completed=local.filter(pk__in=completed_ids).count(),
         local_reviews_published=local.filter(_in("published_on", period)).count(),
@@ -220,6 +228,11 @@ def review_year(user: Any, period: Period, *, today: date | None = None) -> Revi
         action_plans_completed=recommendations.plans_completed,
         themes=recommendations.themes,
     )
+
+
+def _decided_late(review: CaseReview) -> bool:
+    clock = review_decision_clock(review)
+    return clock is not None and clock.done_on is not None and clock.done_on > clock.due
 
 
 @dataclass(frozen=True)
@@ -443,7 +456,7 @@ def _referrals_paragraph(summary: ReviewYear) -> str:
     so_far = "" if summary.complete else " so far"
     within = f"Within the year {_long_year(summary)}{so_far}"
     n = summary.referrals
-    if not (n or summary.rapid_reviews or summary.notified):
+    if not (n or summary.rapid_reviews or summary.notified or summary.decisions):
         return (
             f"{within}, no cases were referred for consideration of a review, heard at rapid review or "
             "notified to the National Panel and Ofsted."
@@ -478,6 +491,18 @@ def _referrals_paragraph(summary: ReviewYear) -> str:
         )
     else:
         sentences.append("No cases were notified to the National Panel and Ofsted.")
+    decided, late = summary.decisions, summary.decisions_late
+    if decided:
+        timing = (
+            "all of them within their timescales"
+            if not late
+            else f"{number(late)} of them later than {'its timescale' if late == 1 else 'their timescales'}"
+        )
+        if decided == 1:
+            timing = "within its timescale" if not late else "later than its timescale"
+        sentences.append(
+            f"The partnership decided whether to hold a review for {counted(decided, 'case')}, {timing}."
+        )
     return " ".join(sentences)
 
 

@@ -93,6 +93,8 @@ def _sections(summary: ReviewYear) -> list[Section]:
                 *(_row(c.label, c.count, sub=True) for c in summary.referrals_by_kind),
                 _row("Rapid reviews held", summary.rapid_reviews),
                 _row("Notified to the National Panel", summary.notified),
+                _row("Decisions on a local review", summary.decisions),
+                _row("Made later than their timescale", summary.decisions_late, sub=True),
             ],
         ),
         Section(

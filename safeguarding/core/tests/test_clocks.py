@@ -41,7 +41,7 @@ def _fresh_closure_cache() -> Iterator[None]:
     calendar.local_closure_days_forget()
 
 
-def test_the_registry_holds_the_eleven_clocks_each_with_a_rule_and_a_source() -> None:
+def test_the_registry_holds_the_fourteen_clocks_each_with_a_rule_and_a_source() -> None:
     assert list(CLOCKS) == [
         "referral-decision",
         "assessment",
@@ -50,6 +50,9 @@ def test_the_registry_holds_the_eleven_clocks_each_with_a_rule_and_a_source() ->
         "cp-review",
         "serious-incident-notification",
         "rapid-review",
+        "cspr-decision",
+        "dhr-decision",
+        "local-review-decision",
         "return-home-conversation",
         "lcspr-publication",
         "referrer-feedback",
@@ -67,6 +70,9 @@ def test_the_registry_holds_the_eleven_clocks_each_with_a_rule_and_a_source() ->
         "cp-review": "6 months",
         "serious-incident-notification": "5 working days",
         "rapid-review": "15 working days",
+        "cspr-decision": "15 working days",
+        "dhr-decision": "1 month",
+        "local-review-decision": "20 working days",
         "return-home-conversation": "72 hours",
         "lcspr-publication": "6 months",
         "referrer-feedback": "1 working day",
@@ -125,6 +131,15 @@ def test_each_working_day_rule_says_which_day_is_day_one() -> None:
         # rapid-review: 15 working days
         ("rapid-review", date(2022, 12, 19), date(2023, 1, 12)),
         ("rapid-review", date(2023, 4, 24), date(2023, 5, 17)),
+        # cspr-decision: with the rapid review
+        ("cspr-decision", date(2023, 4, 24), date(2023, 5, 17)),
+        # dhr-decision: 1 month, then back to a working day
+        ("dhr-decision", date(2023, 1, 31), date(2023, 2, 28)),
+        ("dhr-decision", date(2023, 4, 8), date(2023, 5, 5)),  # 8 May 2023: the Coronation
+        ("dhr-decision", date(2022, 8, 19), date(2022, 9, 16)),  # 19 September 2022: the State Funeral
+        # local-review-decision: 20 working days (the default local standard)
+        ("local-review-decision", date(2023, 4, 5), date(2023, 5, 9)),
+        ("local-review-decision", date(2022, 12, 5), date(2023, 1, 5)),
         # lcspr-publication: 6 months (the default)
         ("lcspr-publication", date(2022, 8, 31), date(2023, 2, 28)),
         ("lcspr-publication", date(2023, 5, 8), date(2023, 11, 8)),
@@ -200,6 +215,13 @@ def test_lcspr_publication_months_come_from_settings(settings: object) -> None:
     settings.LCSPR_PUBLICATION_MONTHS = 9  # type: ignore[attr-defined]
     assert CLOCKS["lcspr-publication"].duration == "9 months"
     assert clock_due("lcspr-publication", date(2023, 5, 31), calendar=ENGLAND) == date(2024, 2, 29)
+
+
+def test_the_local_review_decision_standard_comes_from_settings(settings: object) -> None:
+    settings.REVIEW_DECISION_WORKING_DAYS = 10  # type: ignore[attr-defined]
+    assert CLOCKS["local-review-decision"].duration == "10 working days"
+    # Wednesday 5 April 2023 + 10 working days, across Good Friday and Easter Monday.
+    assert clock_due("local-review-decision", date(2023, 4, 5), calendar=ENGLAND) == date(2023, 4, 21)
 
 
 def test_unknown_names_and_wrong_kinds_are_refused() -> None:

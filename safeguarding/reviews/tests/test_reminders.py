@@ -86,8 +86,10 @@ def test_a_deadline_met_is_not_reminded(personas: Personas) -> None:
     )
     # The rapid review (15 working days from 20 September) is far off on the 21st; the notification is met.
     assert reviews_remind(now=_noon(date(2022, 9, 21))).sent == []
+    # The rapid review and the decision it ends with share a due date; each is its own reminder.
     assert reviews_remind(now=_noon(date(2022, 10, 12))).sent[0][1] == [
-        "review:W14:rapid-review:2022-10-11:overdue"
+        "review:W14:rapid-review:2022-10-11:overdue",
+        "review:W14:cspr-decision:2022-10-11:overdue",
     ]
     assert len(mail.outbox) == 1 and "Complete the rapid review" in mail.outbox[0].body
 

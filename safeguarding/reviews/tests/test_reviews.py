@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 from django.core.exceptions import PermissionDenied
-from django.test import Client
+from django.test import Client, override_settings
 from django.urls import reverse
 
 from safeguarding.accesslog.models import AccessEvent
@@ -71,10 +71,16 @@ def test_rapid_review_clock_skips_christmas_and_new_year(personas: Personas) -> 
     services.review_notification_record(
         actor=personas.bu_officer, review=review, notification_date=date(2022, 12, 19)
     )
-    notify, rapid = review_clocks(review, now=_noon(date(2023, 1, 5)))
+    notify, rapid, decision = review_clocks(review, now=_noon(date(2023, 1, 5)))
     assert notify.state == ClockState.DONE and notify.done_on == date(2022, 12, 19)
     assert rapid.due == date(2023, 1, 12)
     assert rapid.state == ClockState.DUE
+    # The decision on a local review is the rapid review's conclusion: due the same day.
+    assert (decision.name, decision.due, decision.state) == (
+        "cspr-decision",
+        date(2023, 1, 12),
+        ClockState.DUE,
+    )
     services.rapid_review_record(
         actor=personas.bu_officer,
         review=review,
@@ -85,7 +91,19 @@ def test_rapid_review_clock_skips_christmas_and_new_year(personas: Personas) -> 
         recommendation=Decision.LOCAL_REVIEW,
     )
     review.refresh_from_db()
-    assert [c.state for c in review_clocks(review, now=_noon(date(2023, 2, 1)))] == [ClockState.DONE] * 2
+    # The meeting met the rapid review clock, but nobody has decided yet: by February the decision is late.
+    states = [c.state for c in review_clocks(review, now=_noon(date(2023, 2, 1)))]
+    assert states == [ClockState.DONE, ClockState.DONE, ClockState.OVERDUE]
+    services.review_decision_record(
+        actor=personas.bu_officer,
+        review=review,
+        decision=Decision.LOCAL_REVIEW,
+        decided_by="Executive group",
+        decided_on=date(2023, 1, 12),
+    )
+    clocks = review_clocks(review, now=_noon(date(2023, 2, 1)))
+    assert [c.state for c in clocks[:3]] == [ClockState.DONE] * 3
+    assert clocks[2].label == "Done on 12 January 2023"
 
 
 def test_publication_clock_six_months_from_decision_clamped_to_february(personas: Personas) -> None:
@@ -98,7 +116,11 @@ def test_publication_clock_six_months_from_decision_clamped_to_february(personas
         decided_by="Executive group",
         decided_on=date(2022, 8, 31),
     )
-    [publication] = review_clocks(review, now=_noon(date(2023, 3, 1)))
+    decision, publication = review_clocks(review, now=_noon(date(2023, 3, 1)))
+    # Aware Monday 1 August 2022 + the local standard of 20 working days (29 August was the summer bank
+    # holiday) = Tuesday 30 August: a decision on the 31st was a day late.
+    assert (decision.name, decision.due) == ("local-review-decision", date(2022, 8, 30))
+    assert decision.label == "Done on 31 August 2022 (late)"
     assert publication.due == date(2023, 2, 28)
     assert publication.state == ClockState.OVERDUE
     assert review.status == CaseReview.Status.DECIDED
@@ -113,8 +135,42 @@ def test_no_local_review_has_no_publication_clock_and_ends_the_review(personas: 
         decided_by="Executive group",
         decided_on=date(2022, 10, 3),
     )
-    assert review_clocks(review) == []
+    [decision] = review_clocks(review)
+    assert (decision.name, decision.state) == ("local-review-decision", ClockState.DONE)
     assert review.status == CaseReview.Status.NO_FURTHER_REVIEW
+
+
+def test_the_decision_is_due_by_the_kind_of_referral(personas: Personas) -> None:
+    # A notifiable incident: no decision clock until the Panel is notified (the rapid review starts then).
+    notifiable = _refer(personas, code="W20", aware=date(2023, 4, 19))
+    assert "cspr-decision" not in [c.name for c in review_clocks(notifiable)]
+    # A DHR notification on Saturday 8 April 2023: one month later is the Coronation bank holiday, so the
+    # decision is due on Friday 5 May 2023.
+    dhr = _refer(
+        personas,
+        code="W21",
+        aware=date(2023, 4, 8),
+        kind=CaseReview.Kind.DHR_NOTIFICATION,
+        subject_type=CaseReview.SubjectType.ADULT,
+    )
+    [dhr_decision] = review_clocks(dhr, now=_noon(date(2023, 5, 5)))
+    assert (dhr_decision.name, dhr_decision.due, dhr_decision.label) == (
+        "dhr-decision",
+        date(2023, 5, 5),
+        "Due today",
+    )
+    # A SAR referral: the local standard, here set to 10 working days (Easter 2023 is skipped).
+    with override_settings(REVIEW_DECISION_WORKING_DAYS=10):
+        sar = _refer(
+            personas,
+            code="W22",
+            aware=date(2023, 4, 5),
+            kind=CaseReview.Kind.SAR_REFERRAL,
+            subject_type=CaseReview.SubjectType.ADULT,
+        )
+        [sar_decision] = review_clocks(sar, now=_noon(date(2023, 4, 24)))
+        assert (sar_decision.name, sar_decision.due) == ("local-review-decision", date(2023, 4, 21))
+        assert sar_decision.overdue and sar_decision.label == "Overdue by 1 working day"
 
 
 def test_pause_counts_days_lost_and_summary_shows_it(personas: Personas) -> None:

@@ -239,6 +239,9 @@ def test_counts_at_the_years_edges(personas: Personas) -> None:
     assert [count.code for count in year.referrals_by_kind] == list(CaseReview.Kind.values)
     assert year.rapid_reviews == 2  # W1 (21 April 2022), W2 (31 March 2023); not W4 (1 April 2023)
     assert year.notified == 2  # W1 (1 April 2022), W2; not W6 (2021)
+    # W1 (5 May 2022), W2 and W3 (31 March 2023); not W4 (1 April 2023) or W5 and W6 (2021). W1 was due with
+    # its rapid review on 26 April 2022 (Easter skipped), W2 in April 2022; W3 was decided the day it came.
+    assert (year.decisions, year.decisions_late) == (3, 2)
     assert year.local_reviews_started == 1  # W1; not W5 (31 March 2022) or W6 (2021)
     assert year.local_reviews_completed == 1  # W1's final report on 31 March 2023; not W5's (31 March 2022)
     assert year.local_reviews_published == 1  # W5 (1 April 2022); not W1 (1 April 2023)
@@ -356,6 +359,8 @@ def _year(**numbers: Any) -> ReviewYear:
         "referrals_by_kind": tuple(Count(code, code, kinds.get(code, 0)) for code in CaseReview.Kind.values),
         "rapid_reviews": 0,
         "notified": 0,
+        "decisions": 0,
+        "decisions_late": 0,
         "local_reviews_started": 0,
         "local_reviews_completed": 0,
         "local_reviews_published": 0,
@@ -410,6 +415,7 @@ def test_the_words_for_one_of_each() -> None:
             kinds={"sar_referral": 1},
             rapid_reviews=1,
             notified=1,
+            decisions=1,
             local_reviews_published=1,
             alternatives={"tabletop": 1},
             reviews_paused=1,
@@ -425,7 +431,8 @@ def test_the_words_for_one_of_each() -> None:
     assert prose == {
         "referrals": "Within the year 2022-2023, 1 case was referred for consideration of a review: a "
         "safeguarding adult review referral. 1 case was heard at rapid review. 1 case was notified to the "
-        "National Panel and Ofsted as a serious child safeguarding incident.",
+        "National Panel and Ofsted as a serious child safeguarding incident. The partnership decided whether "
+        "to hold a review for 1 case, within its timescale.",
         "reviews": "During the year, 1 local review was published. No local reviews were started or "
         "completed. There was 1 alternative review: a tabletop review.",
         "pauses": "1 review was paused during the year for a coroner's inquest, losing 1 day within the "
@@ -443,6 +450,8 @@ def test_the_words_for_many() -> None:
             kinds={"notifiable_incident": 2, "sar_referral": 1, "dhr_notification": 1},
             rapid_reviews=7,
             notified=2,
+            decisions=5,
+            decisions_late=2,
             local_reviews_started=2,
             local_reviews_completed=1,
             alternatives={"thematic": 2, "learning_review": 1},
@@ -460,7 +469,8 @@ def test_the_words_for_many() -> None:
         "Within the year 2022-2023, 4 cases were referred for consideration of a review: 2 serious child "
         "safeguarding incidents, 1 safeguarding adult review referral and 1 domestic homicide review "
         "notification. 7 cases were heard at rapid review. 2 cases were notified to the National Panel and "
-        "Ofsted as serious child safeguarding incidents."
+        "Ofsted as serious child safeguarding incidents. The partnership decided whether to hold a review "
+        "for 5 cases, 2 of them later than their timescales."
     )
     assert prose["reviews"] == (
         "During the year, 2 local reviews were started and 1 was completed. No local reviews were published. "
@@ -512,6 +522,12 @@ def test_the_words_when_only_some_things_happened() -> None:
         "Within the year 2022-2023, no cases were referred for consideration of a review. 1 case was heard "
         "at rapid review. No cases were notified to the National Panel and Ofsted."
     )
+    # Only a late decision on a case referred the year before: still said, not "nothing happened".
+    decided = year_prose(_year(decisions=1, decisions_late=1))["referrals"]
+    assert decided.endswith(
+        "No cases were notified to the National Panel and Ofsted. The partnership decided whether to hold a "
+        "review for 1 case, later than its timescale."
+    )
 
 
 def test_the_words_for_the_built_year(personas: Personas) -> None:
@@ -520,7 +536,8 @@ def test_the_words_for_the_built_year(personas: Personas) -> None:
         "Within the year 2022-2023, 3 cases were referred for consideration of a review: 1 serious child "
         "safeguarding incident, 1 safeguarding adult review referral and 1 domestic homicide review "
         "notification. 2 cases were heard at rapid review. 2 cases were notified to the National Panel and "
-        "Ofsted as serious child safeguarding incidents.",
+        "Ofsted as serious child safeguarding incidents. The partnership decided whether to hold a review "
+        "for 3 cases, 2 of them later than their timescales.",
         "During the year, 1 local review was started, 1 was completed and 1 was published. There was 1 "
         "alternative review: a thematic review.",
         "2 reviews were paused during the year, losing 394 days within the year in all: 2 for criminal "
