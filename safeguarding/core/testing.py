@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -125,3 +126,10 @@ def use_private_storage(settings: Any, root: Path) -> None:
             "OPTIONS": {"location": str(root)},
         },
     }
+
+
+def date_post(name: str, day: date | None) -> dict[str, str]:
+    """What a GOV.UK date field (GovukDateField) posts for `day`: day, month and year; blank for None."""
+    if day is None:
+        return {f"{name}_0": "", f"{name}_1": "", f"{name}_2": ""}
+    return {f"{name}_0": str(day.day), f"{name}_1": str(day.month), f"{name}_2": str(day.year)}

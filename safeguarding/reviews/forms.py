@@ -93,6 +93,12 @@ class ReferralForm(GovukForm):
         return str(self.cleaned_data["code"]).strip().upper()
 
 
+class ReferralDetailsForm(ReferralForm):
+    """The referral's facts and owner, to correct after referral; the code never changes."""
+
+    code = None  # type: ignore[assignment]
+
+
 class SubjectForm(GovukForm):
     """The restricted identity and equality data (only shown to review.identity.view)."""
 

@@ -96,8 +96,8 @@ def review_refer(
     if problem:
         raise ReviewError(problem, "code")
     _not_future(aware_date, "aware_date", "The date the partnership became aware")
-    if kind == CaseReview.Kind.SAR_REFERRAL and subject_type != CaseReview.SubjectType.ADULT:
-        raise ReviewError("A safeguarding adult review referral must be about an adult", "subject_type")
+    _check_kind(kind, subject_type)
+    _check_owner(owner)
     review = CaseReview.objects.create(
         code=code,
         kind=kind,
@@ -111,6 +111,75 @@ def review_refer(
     if subject:
         review_subject_set(actor=actor, review=review, **subject)
     return review
+
+
+def _check_kind(kind: str, subject_type: str) -> None:
+    if kind == CaseReview.Kind.SAR_REFERRAL and subject_type != CaseReview.SubjectType.ADULT:
+        raise ReviewError("A safeguarding adult review referral must be about an adult", "subject_type")
+    # Children Act 2004 s16C: the duty to notify the Panel is about children.
+    if kind == CaseReview.Kind.NOTIFIABLE_INCIDENT and subject_type != CaseReview.SubjectType.CHILD:
+        raise ReviewError("A serious child safeguarding incident must be about a child", "subject_type")
+
+
+def _check_owner(owner: Any, review: CaseReview | None = None) -> None:
+    """The owner hears about the review's deadlines, so must be someone active who may run it."""
+    if owner is not None and not (owner.is_active and can(owner, "review.manage", review)):
+        raise ReviewError(f"{owner} does not run case reviews: choose someone who does", "owner")
+
+
+@transaction.atomic
+def review_referral_correct(
+    *,
+    actor: Any,
+    review: CaseReview,
+    kind: str,
+    subject_type: str,
+    aware_date: date,
+    referred_by_agency: Agency,
+    agencies_involved: Iterable[Agency],
+    owner: Any,
+) -> CaseReview:
+    """Correct the facts recorded at referral and set or change the review's owner.
+
+    The clocks are worked out from these facts every time they are read, so a corrected date of awareness or
+    type moves the deadlines with it. A date of awareness cannot come after anything that followed it (the
+    notification, the rapid review meeting, the decision), and a review notified to the Panel stays a
+    notifiable incident. The history (simple_history) keeps who changed what.
+    """
+    _require_review_manage(actor, review)
+    _not_future(aware_date, "aware_date", "The date the partnership became aware")
+    _check_kind(kind, subject_type)
+    if review.notification_date is not None and kind != CaseReview.Kind.NOTIFIABLE_INCIDENT:
+        raise ReviewError(
+            f"Review {review.code} was notified to the Panel on {review.notification_date:%-d %B %Y}, so it "
+            "stays a serious child safeguarding incident",
+            "kind",
+        )
+    for later, what in _dates_after_awareness(review):
+        if aware_date > later:
+            raise ReviewError(
+                f"The partnership cannot have become aware after {what} on {later:%-d %B %Y}", "aware_date"
+            )
+    _check_owner(owner, review)
+    review.kind = kind
+    review.subject_type = subject_type
+    review.aware_date = aware_date
+    review.referred_by_agency = referred_by_agency
+    review.owner = owner
+    review.save()
+    review.agencies_involved.set(list(agencies_involved))
+    return review
+
+
+def _dates_after_awareness(review: CaseReview) -> list[tuple[date, str]]:
+    """The recorded dates that cannot come before the partnership became aware, with what they are."""
+    found = [
+        (review.notification_date, "the notification to the Panel"),
+        (review.decided_on, "the executive decision"),
+    ]
+    rapid = RapidReview.objects.filter(review=review).values_list("meeting_date", flat=True).first()
+    found.append((rapid, "the rapid review meeting"))
+    return [(day, what) for day, what in found if day is not None]
 
 
 @transaction.atomic

@@ -19,6 +19,7 @@ urlpatterns = [
     path("reviewers/<int:pk>/edit/", views.reviewer_edit, name="reviewer_edit"),
     path("<str:code>/", views.detail, name="detail"),
     path("<str:code>/subject/", views.subject, name="subject"),
+    path("<str:code>/referral/", views.referral, name="referral"),
     path("<str:code>/notification/", views.notification, name="notification"),
     path("<str:code>/information/", views.information_request, name="information_request"),
     path(

@@ -38,6 +38,7 @@ from safeguarding.reviews.forms import (
     RapidReviewForm,
     RecommendationActionForm,
     RecommendationForm,
+    ReferralDetailsForm,
     ReferralForm,
     ReferralWithSubjectForm,
     ResumeForm,
@@ -338,6 +339,33 @@ def _review_form(
         cancel=_detail_url(review) + anchor,
         review=review,
         intro=intro,
+    )
+
+
+def _referral_initial(review: CaseReview) -> dict[str, Any]:
+    fields = ("kind", "subject_type", "aware_date", "referred_by_agency", "owner")
+    return {
+        **{name: getattr(review, name) for name in fields},
+        "agencies_involved": list(review.agencies_involved.all()),
+    }
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required(MANAGE)
+def referral(request: HttpRequest, code: str) -> HttpResponse:
+    """Correct the referral's facts, and set or change the owner."""
+    return _review_form(
+        request,
+        code,
+        ReferralDetailsForm,
+        heading="Referral details",
+        button="Save the referral details",
+        write=lambda review, data: services.review_referral_correct(
+            actor=request.user, review=review, **data
+        ),
+        initial=_referral_initial,
+        intro="The deadlines are worked out from the type of referral and the date the partnership became "
+        "aware, so correcting them moves the deadlines too. The owner hears about the deadlines by email.",
     )
 
 

@@ -231,6 +231,7 @@ EXPECTED: dict[str, tuple[int, ...]] = {
     "reviews:subject": (403, 200, 403, 403, 403, 403),
     "reviews:profile": MANAGERS,
     "reviews:refer": MANAGERS,
+    "reviews:referral": MANAGERS,
     "reviews:notification": MANAGERS,
     "reviews:information_request": MANAGERS,
     "reviews:information_returned": MANAGERS,
