@@ -14,9 +14,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import URLValidator, validate_email
 from django.db import transaction
 from django.db.models import Max
+from django.http import HttpRequest
 from django.utils import timezone
 
 from safeguarding.access.permissions import can
+from safeguarding.accesslog.models import AccessEvent
+from safeguarding.accesslog.services import access_event_record
 from safeguarding.accounts.models import Agency
 from safeguarding.actions.models import THEMES, Action
 from safeguarding.actions.services import action_create
@@ -87,6 +90,7 @@ def review_refer(
     agencies_involved: Iterable[Agency] = (),
     owner: Any = None,
     subject: dict[str, Any] | None = None,
+    request: HttpRequest | None = None,
 ) -> CaseReview:
     """Record a case referred to the partnership for consideration; `subject` is the restricted identity."""
     if not can(actor, "review.manage"):
@@ -109,7 +113,7 @@ def review_refer(
     )
     review.agencies_involved.set(list(agencies_involved))
     if subject:
-        review_subject_set(actor=actor, review=review, **subject)
+        review_subject_set(actor=actor, review=review, request=request, **subject)
     return review
 
 
@@ -183,14 +187,37 @@ def _dates_after_awareness(review: CaseReview) -> list[tuple[date, str]]:
 
 
 @transaction.atomic
-def review_subject_set(*, actor: Any, review: CaseReview, full_name: str, **fields: Any) -> ReviewSubject:
-    """Record or correct who the review is about and their equality data."""
+def review_subject_set(
+    *,
+    actor: Any,
+    review: CaseReview,
+    full_name: str,
+    request: HttpRequest | None = None,
+    **fields: Any,
+) -> ReviewSubject:
+    """Record or correct who the review is about and their equality data.
+
+    Like every write of identifiable data, it is written to the access log: created or changed, with the
+    names of the fields that changed (never their values, which the log must not hold).
+    """
     _require_review_manage(actor, review)
     if not full_name.strip():
         raise ReviewError("Enter the person's full name", "full_name")
-    subject, _ = ReviewSubject.objects.update_or_create(
-        review=review, defaults={"full_name": full_name.strip(), **fields}
+    wanted = {"full_name": full_name.strip(), **fields}
+    before = ReviewSubject.objects.filter(review=review).first()
+    changed = sorted(
+        name for name, value in wanted.items() if before is None or getattr(before, name) != value
     )
+    subject, created = ReviewSubject.objects.update_or_create(review=review, defaults=wanted)
+    if created or changed:
+        access_event_record(
+            actor=actor,
+            action=AccessEvent.Action.CREATE if created else AccessEvent.Action.CHANGE,
+            subject=subject,
+            purpose=f"{'Recorded' if created else 'Corrected'} who review {review.code} is about",
+            details={"review": review.code, "fields": changed},
+            request=request,
+        )
     return subject
 
 

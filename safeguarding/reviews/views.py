@@ -253,6 +253,7 @@ def refer(request: HttpRequest) -> HttpResponse:
             agencies_involved=data["agencies_involved"],
             owner=data["owner"],
             subject=subject,
+            request=request,
         )
         return _detail_url(review)
 
@@ -289,7 +290,9 @@ def subject(request: HttpRequest, code: str) -> HttpResponse:
 
     def save(form: forms.Form) -> str:
         assert isinstance(form, SubjectForm)
-        services.review_subject_set(actor=request.user, review=review, **form.subject_fields())
+        services.review_subject_set(
+            actor=request.user, review=review, request=request, **form.subject_fields()
+        )
         return _detail_url(review)
 
     return _form_page(

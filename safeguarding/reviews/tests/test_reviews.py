@@ -258,7 +258,42 @@ def test_subgroup_member_sees_codes_but_never_the_subject(personas: Personas) ->
     assert client.get(reverse("reviews:subject", args=[review.code])).status_code == 403
     assert client.get(reverse("reviews:refer")).status_code == 403
     assert client.post(reverse("reviews:decision", args=[review.code]), {}).status_code == 403
-    assert not AccessEvent.objects.filter(subject_type="reviews.reviewsubject").exists()
+    assert not AccessEvent.objects.filter(
+        subject_type="reviews.reviewsubject", action=AccessEvent.Action.VIEW
+    ).exists()
+
+
+def test_recording_and_correcting_the_subject_is_logged_without_the_values(personas: Personas) -> None:
+    review = _with_subject(personas)
+    subject_events = AccessEvent.objects.filter(subject_type="reviews.reviewsubject").order_by("pk")
+    [created] = subject_events
+    assert (created.action, created.actor, created.subject_id) == (
+        AccessEvent.Action.CREATE,
+        personas.bu_officer,
+        str(review.subject.pk),
+    )
+    assert created.details["fields"] == ["age_at_incident", "full_name", "sex"]
+    # A correction through the restricted page logs which fields changed, never what they hold.
+    reviewer = make_user("case_reviewer", personas.business_unit)
+    client = sign_in(Client(), reviewer)
+    saved = client.post(
+        reverse("reviews:subject", args=[review.code]),
+        {"full_name": SECRET_NAME, "age_at_incident": "3", "sex": "female"},
+    )
+    assert saved.status_code == 302
+    changed = subject_events.filter(action=AccessEvent.Action.CHANGE).get()
+    assert (changed.actor, changed.details["fields"]) == (reviewer, ["age_at_incident"])
+    assert changed.ip_address is not None
+    logged = " ".join(
+        str(value) for value in subject_events.values_list("subject_label", "details", "purpose")
+    )
+    assert SECRET_NAME not in logged and "Zephyrine" not in logged
+    # Saving with nothing changed writes nothing.
+    client.post(
+        reverse("reviews:subject", args=[review.code]),
+        {"full_name": SECRET_NAME, "age_at_incident": "3", "sex": "female"},
+    )
+    assert subject_events.filter(action=AccessEvent.Action.CHANGE).count() == 1
 
 
 def test_case_reviewer_sees_the_subject_and_the_view_is_logged(personas: Personas) -> None:
