@@ -174,6 +174,21 @@ class RapidReviewForm(GovukForm):
     panel_response_date = _date("Date of the Panel's response", required=False)
 
 
+class AttendeeForm(GovukForm):
+    agency = _agencies()
+    name = forms.CharField(
+        label="Name",
+        max_length=200,
+        error_messages={"required": "Enter the attendee's name"},
+        help_text="A professional at the meeting, never the family",
+    )
+    role = forms.CharField(label="Role (optional)", max_length=200, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["agency"].label = "Agency"
+
+
 class DecisionForm(GovukForm):
     decision = _choice("Executive decision", Decision.choices)
     decided_by = forms.CharField(

@@ -302,6 +302,28 @@ class RapidReview(TimeStampedModel):
     history = HistoricalRecords(m2m_fields=[attending_agencies])
 
 
+class RapidReviewAttendee(TimeStampedModel):
+    """One person at the rapid review meeting, by agency: the professionals who took part (never the family,
+    so nothing here identifies who the review is about)."""
+
+    rapid_review = models.ForeignKey(RapidReview, on_delete=models.CASCADE, related_name="attendees")
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    name = models.CharField(max_length=200)
+    role = models.CharField(max_length=200, blank=True, help_text="Their job title or role at the meeting")
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["agency__name", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["rapid_review", "agency", "name"], name="rapidreviewattendee_once_per_agency"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.agency})"
+
+
 class Recommendation(TimeStampedModel):
     """One numbered recommendation of a review ("W14 R2"), tagged with learning themes, each with actions.
 

@@ -69,7 +69,7 @@ def reviews_remind(*, now: datetime | None = None) -> ReviewsReminded:
     reviews = (
         CaseReview.objects.exclude(status__in=FINISHED_STATUSES)
         .select_related("owner", "rapid_review")
-        .prefetch_related("milestones")
+        .prefetch_related("milestones", "rapid_review_requests__agency")
         .order_by("code")
     )
     for review in reviews:

@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from safeguarding.access.decorators import is_two_factor_verified
 from safeguarding.access.permissions import can, holds, visible_to
+from safeguarding.accounts.models import Agency
 from safeguarding.actions.models import Action
 from safeguarding.actions.selectors import actions_visible_to, with_drift
 from safeguarding.core.attention import AttentionItem
@@ -29,6 +30,8 @@ from safeguarding.reviews.models import (
     Decision,
     MilestoneStage,
     RapidReview,
+    RapidReviewAttendee,
+    RapidReviewRequest,
     Recommendation,
     Reviewer,
     ReviewMilestone,
@@ -115,6 +118,8 @@ def review_clocks(review: CaseReview, *, now: Any = None) -> list[ReviewClock]:
 
     - Notification to the Panel (notifiable incidents only): 5 working days from awareness.
     - Rapid review: 15 working days from the notification; met by the rapid review meeting.
+    - Information asked of an agency for the rapid review: its due date, met by its return; chased only
+      until the meeting is recorded ("information-<agency id>", see _information_clocks).
     - The decision on a local review: see review_decision_clock; met by the executive decision.
     - Publication (a local review): LCSPR_PUBLICATION_MONTHS from the executive decision; met by publication.
     - Milestones of a review in progress (scoping ... publication): each planned date not yet done, named
@@ -143,6 +148,7 @@ def review_clocks(review: CaseReview, *, now: Any = None) -> list[ReviewClock]:
                 now,
             )
         )
+    clocks.extend(_information_clocks(review, now))
     decision = review_decision_clock(review, now=now)
     if decision is not None:
         clocks.append(decision)
@@ -152,6 +158,48 @@ def review_clocks(review: CaseReview, *, now: Any = None) -> list[ReviewClock]:
         )
     clocks.extend(_milestone_clocks(review, now))
     return clocks
+
+
+def _information_clocks(review: CaseReview, now: Any) -> list[ReviewClock]:
+    """A deadline for each agency's information asked for the rapid review and not yet returned.
+
+    Once the meeting is recorded an unreturned request is no longer chased (the meeting went ahead without
+    it: the information table still says it never came). Returned ones are on that table, not here.
+    """
+    if _has_rapid_review(review):
+        return []
+    clocks = []
+    for request in _requests_of(review):
+        if request.returned_on is not None:
+            continue
+        status = deadline_status(request.due_date, now=now)
+        state = ClockState.OVERDUE if status.state == DeadlineState.OVERDUE else ClockState.DUE
+        clocks.append(
+            ReviewClock(
+                f"information-{request.agency_id}",
+                f"Information from {request.agency.name}",
+                request.due_date,
+                state,
+                status.label,
+                None,
+                status.working_days_left,
+            )
+        )
+    return clocks
+
+
+def _requests_of(review: CaseReview) -> list[RapidReviewRequest]:
+    return sorted(review.rapid_review_requests.all(), key=lambda request: (request.due_date, request.pk))
+
+
+def information_overdue_ids(review: CaseReview, *, today: date | None = None) -> set[int]:
+    """The review's information requests past their due date and not returned (the page flags them)."""
+    today = today or timezone.localdate()
+    return {
+        request.pk
+        for request in _requests_of(review)
+        if request.returned_on is None and request.due_date < today
+    }
 
 
 DECISION_CLOCK_TITLE = "Decide on a local review"
@@ -394,7 +442,11 @@ def reviews_summary(user: Any, *, now: Any = None) -> list[ReviewSummaryRow]:
     """Every review the user may see, for the summary page: age in calendar days since awareness, the next
     deadline, the current pause and the days lost to pauses."""
     today = timezone.localdate(now) if now is not None else timezone.localdate()
-    reviews = reviews_visible_to(user).select_related("rapid_review").prefetch_related("pauses", "milestones")
+    reviews = (
+        reviews_visible_to(user)
+        .select_related("rapid_review")
+        .prefetch_related("pauses", "milestones", "rapid_review_requests__agency")
+    )
     rows = []
     for review in reviews:
         current = next((pause for pause in review.pauses.all() if pause.resumed_on is None), None)
@@ -424,7 +476,9 @@ def reviews_needing_attention(user: Any, *, now: Any = None) -> tuple[list[CaseR
     overdue: list[CaseReview] = []
     due_soon: list[CaseReview] = []
     managed = visible_to(user, CaseReview.objects.all(), MANAGE)
-    for review in managed.select_related("rapid_review").prefetch_related("milestones"):
+    for review in managed.select_related("rapid_review").prefetch_related(
+        "milestones", "rapid_review_requests__agency"
+    ):
         deadline = review_next_deadline(review, now=now)
         if deadline is None:
             continue
@@ -487,7 +541,26 @@ def review_recommendations(user: Any, review: CaseReview) -> list[Recommendation
 
 def rapid_review_of(review: CaseReview) -> RapidReview | None:
     """The review's rapid review meeting, with the agencies that attended, or None before it is recorded."""
-    return RapidReview.objects.filter(review=review).prefetch_related("attending_agencies").first()
+    return (
+        RapidReview.objects.filter(review=review)
+        .prefetch_related("attending_agencies", "attendees__agency")
+        .first()
+    )
+
+
+@dataclass(frozen=True)
+class AgencyAttendance:
+    agency: Agency
+    people: list[RapidReviewAttendee]
+
+
+def rapid_review_attendance(rapid: RapidReview) -> list[AgencyAttendance]:
+    """Each agency that attended the meeting, by name, with the people named for it (maybe none)."""
+    people: dict[int, list[RapidReviewAttendee]] = {}
+    for person in rapid.attendees.all():
+        people.setdefault(person.agency_id, []).append(person)
+    agencies = sorted(rapid.attending_agencies.all(), key=lambda agency: agency.name)
+    return [AgencyAttendance(agency, people.get(agency.pk, [])) for agency in agencies]
 
 
 def recommendation_of(review: CaseReview, number: int) -> Recommendation | None:

@@ -31,6 +31,7 @@ from safeguarding.reviews.models import (
     Decision,
     MilestoneStage,
     RapidReview,
+    RapidReviewAttendee,
     RapidReviewRequest,
     Recommendation,
     Reviewer,
@@ -300,11 +301,41 @@ def rapid_review_record(
             "recorded_by": actor,
         },
     )
-    rapid.attending_agencies.set(list(attending_agencies))
+    # An agency with a named attendee attended, whatever the boxes say.
+    named = Agency.objects.filter(pk__in=rapid.attendees.values("agency_id"))
+    rapid.attending_agencies.set({*attending_agencies, *named})
     if review.status in (CaseReview.Status.REFERRED, CaseReview.Status.NOTIFIED):
         review.status = CaseReview.Status.RAPID_REVIEW
         review.save()
     return rapid
+
+
+@transaction.atomic
+def rapid_review_attendee_add(
+    *, actor: Any, review: CaseReview, agency: Agency, name: str, role: str = ""
+) -> RapidReviewAttendee:
+    """Name one person at the rapid review meeting for an agency, marking the agency as attending."""
+    _require_review_manage(actor, review)
+    rapid = RapidReview.objects.filter(review=review).first()
+    if rapid is None:
+        raise ReviewError("Record the rapid review meeting first, then who attended it", None)
+    name, role = name.strip(), role.strip()
+    if not name:
+        raise ReviewError("Enter the attendee's name", "name")
+    if rapid.attendees.filter(agency=agency, name__iexact=name).exists():
+        raise ReviewError(f"{name} is already listed for {agency.name}", "name")
+    attendee = RapidReviewAttendee.objects.create(rapid_review=rapid, agency=agency, name=name, role=role)
+    rapid.attending_agencies.add(agency)
+    return attendee
+
+
+@transaction.atomic
+def rapid_review_attendee_remove(*, actor: Any, review: CaseReview, attendee_pk: int) -> None:
+    """Take a name off the rapid review's attendees (entered by mistake); the agency stays as attending."""
+    _require_review_manage(actor, review)
+    deleted, _ = RapidReviewAttendee.objects.filter(pk=attendee_pk, rapid_review__review=review).delete()
+    if not deleted:
+        raise ReviewError("That attendee is not on this rapid review", None)
 
 
 @transaction.atomic

@@ -26,6 +26,12 @@ urlpatterns = [
         "<str:code>/information/<int:pk>/returned/", views.information_returned, name="information_returned"
     ),
     path("<str:code>/rapid-review/", views.rapid_review, name="rapid_review"),
+    path("<str:code>/rapid-review/attendees/", views.rapid_review_attendees, name="rapid_review_attendees"),
+    path(
+        "<str:code>/rapid-review/attendees/<int:pk>/remove/",
+        views.rapid_review_attendee_remove,
+        name="rapid_review_attendee_remove",
+    ),
     path("<str:code>/decision/", views.decision, name="decision"),
     path("<str:code>/pause/", views.pause, name="pause"),
     path("<str:code>/resume/", views.resume, name="resume"),

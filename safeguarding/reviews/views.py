@@ -28,6 +28,7 @@ from safeguarding.briefings.selectors import briefing_for_source, briefing_may_w
 from safeguarding.core.formpages import form_page
 from safeguarding.reviews import services
 from safeguarding.reviews.forms import (
+    AttendeeForm,
     CloseForm,
     DecisionForm,
     InformationRequestForm,
@@ -61,7 +62,9 @@ from safeguarding.reviews.selectors import (
     IDENTITY,
     MANAGE,
     VIEW,
+    information_overdue_ids,
     may_see_identity,
+    rapid_review_attendance,
     rapid_review_of,
     recommendation_of,
     review_clocks,
@@ -163,7 +166,9 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
             "clocks": review_clocks(review),
             "agencies": review.agencies_involved.order_by("name"),
             "requests": review.rapid_review_requests.select_related("agency"),
+            "requests_overdue": information_overdue_ids(review),
             "rapid": rapid,
+            "attendance": rapid_review_attendance(rapid) if rapid is not None else [],
             "pauses": review.pauses.all(),
             "days_lost": review_days_lost(review, timezone.localdate()),
             "paused": review_is_paused(review),
@@ -441,6 +446,54 @@ def rapid_review(request: HttpRequest, code: str) -> HttpResponse:
         write=lambda review, data: services.rapid_review_record(actor=request.user, review=review, **data),
         initial=_rapid_initial,
     )
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required(MANAGE)
+def rapid_review_attendees(request: HttpRequest, code: str) -> HttpResponse:
+    """Who attended the rapid review meeting, by name and agency: the list, and a form to add another."""
+    review = review_get_for_user(request.user, code, for_write=True)
+    rapid = rapid_review_of(review)
+    if rapid is None:
+        messages.info(request, "Record the rapid review meeting first, then who attended it.")
+        return redirect(reverse("reviews:rapid_review", args=[review.code]))
+    here = reverse("reviews:rapid_review_attendees", args=[review.code])
+    form = AttendeeForm(request.POST if request.method == "POST" else None)
+
+    def save(form: forms.Form) -> str:
+        attendee = services.rapid_review_attendee_add(actor=request.user, review=review, **form.cleaned_data)
+        messages.success(request, f"{attendee.name} added for {attendee.agency.name}")
+        return here
+
+    heading = f"Who attended the rapid review: review {review.code}"
+    return form_page(
+        request,
+        form=form,
+        template="reviews/attendees.html",
+        context={
+            "page_title": heading,
+            "current_area": AREA,
+            "heading": heading,
+            "review": review,
+            "rapid": rapid,
+            "attendees": rapid.attendees.select_related("agency"),
+        },
+        save=save,
+        done="Saved",
+    )
+
+
+@require_http_methods(["POST"])
+@permission_required(MANAGE)
+def rapid_review_attendee_remove(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    review = review_get_for_user(request.user, code, for_write=True)
+    try:
+        services.rapid_review_attendee_remove(actor=request.user, review=review, attendee_pk=pk)
+    except services.ReviewError as refused:
+        messages.error(request, str(refused))
+    else:
+        messages.success(request, "Attendee removed")
+    return redirect(reverse("reviews:rapid_review_attendees", args=[review.code]))
 
 
 @require_http_methods(["GET", "POST"])
