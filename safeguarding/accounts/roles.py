@@ -120,6 +120,11 @@ _PERMISSION_LIST = [
     Permission("review.view", "Case reviews", "See case reviews by their review code"),
     Permission("review.manage", "Case reviews", "Refer, run and record case reviews"),
     Permission("review.identity.view", "Case reviews", "See who a case review is about", identifiable=True),
+    Permission(
+        "review.propose",
+        "Case reviews",
+        "Put a case forward to the business unit for consideration of a review",
+    ),
     # Audits
     Permission("audit.view", "Audits", "See multi-agency audit findings"),
     Permission("audit.conduct", "Audits", "Complete audit tools for allocated cases", identifiable=True),
@@ -177,6 +182,7 @@ _BUSINESS_UNIT = (
         "action.update",
         "action.manage",
         "review.manage",
+        "review.propose",
         "audit.manage",
         "selfassessment.manage",
         "learning.manage",
@@ -203,7 +209,7 @@ _ROLE_LIST = [
         "The designated safeguarding lead of a school, GP practice, trust or other agency: sees the agency's "
         "referrals, keeps its teams up to date, answers its actions and self-assessments.",
         (
-            *_g(OWN, "referral.submit"),
+            *_g(OWN, "referral.submit", "review.propose"),
             *_g(AGENCY, "referral.view", "agency.view", "agency.change", "action.view", "action.update"),
             *_g(AGENCY, "selfassessment.view", "selfassessment.submit", "datareturn.submit"),
             *_g(PARTNERSHIP, "learning.view", "indicator.view"),
@@ -227,6 +233,7 @@ _ROLE_LIST = [
         "Decides on contacts within one working day, oversees the MASH queue and the council's data imports.",
         (
             *_g(PARTNERSHIP, "contact.view", "contact.work", "contact.decide", "referral.view"),
+            *_g(OWN, "review.propose"),
             *_g(PARTNERSHIP, "child.view", "child.change", "census.import", "indicator.view"),
             *_g(AGENCY, "agency.view", "action.view", "action.update"),
             *_g(PARTNERSHIP, "learning.view"),
@@ -263,7 +270,11 @@ _ROLE_LIST = [
         "subgroup_member",
         "Subgroup member",
         "Takes part in a subgroup for their agency and updates the actions their agency owns.",
-        (*_READ_PARTNERSHIP_ASSURANCE, *_g(AGENCY, "agency.view", "action.update")),
+        (
+            *_READ_PARTNERSHIP_ASSURANCE,
+            *_g(AGENCY, "agency.view", "action.update"),
+            *_g(OWN, "review.propose"),
+        ),
     ),
     Role(
         "independent_scrutineer",
@@ -294,7 +305,7 @@ _ROLE_LIST = [
         "Sits on the practice review group or leads reviews; the only role that sees who a review is about.",
         (
             *_g(PARTNERSHIP, "review.view", "review.manage", "review.identity.view", "action.view"),
-            *_g(PARTNERSHIP, "action.update", "learning.view"),
+            *_g(PARTNERSHIP, "review.propose", "action.update", "learning.view"),
         ),
     ),
     Role(

@@ -57,40 +57,48 @@ def _agency_boxes(label: str, hint: str = "") -> forms.ModelMultipleChoiceField:
     )
 
 
-class ReferralForm(GovukForm):
-    code = forms.CharField(
+def _review_code() -> forms.CharField:
+    return forms.CharField(
         label="Review code",
         max_length=CODE_MAX_LENGTH,
         help_text="Used everywhere instead of names, for example W14",
         error_messages={"required": "Enter the review code, like W14"},
         widget=forms.TextInput(attrs={"class": "govuk-input--width-5", "spellcheck": "false"}),
     )
-    kind = _choice("Type of referral", CaseReview.Kind.choices)
-    subject_type = _choice("Child or adult", CaseReview.SubjectType.choices)
-    aware_date = _date("Date the partnership became aware")
-    referred_by_agency = _agencies()
-    agencies_involved = _agency_boxes("Agencies involved")
-    owner = forms.ModelChoiceField(
+
+
+def _owner() -> forms.ModelChoiceField:
+    """The review's owner: someone active in a role that runs case reviews."""
+    return forms.ModelChoiceField(
         label="Owner in the business unit",
-        queryset=User.objects.none(),
+        queryset=User.objects.filter(memberships__role__in=REVIEW_ROLES, is_active=True)
+        .distinct()
+        .order_by("full_name"),
         required=False,
         empty_label="No owner yet",
         help_text="Hears about the review's deadlines",
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["referred_by_agency"].label = "Referred by"
-        owner_field = self.fields["owner"]
-        assert isinstance(owner_field, forms.ModelChoiceField)
-        owner_field.queryset = (
-            User.objects.filter(memberships__role__in=REVIEW_ROLES, is_active=True)
-            .distinct()
-            .order_by("full_name")
-        )
+
+class ReviewCodeForm(GovukForm):
+    """A form with a new review's code, upper-cased as typed ("w14" is W14)."""
 
     def clean_code(self) -> str:
         return str(self.cleaned_data["code"]).strip().upper()
+
+
+class ReferralForm(ReviewCodeForm):
+    code = _review_code()
+    kind = _choice("Type of referral", CaseReview.Kind.choices)
+    subject_type = _choice("Child or adult", CaseReview.SubjectType.choices)
+    aware_date = _date("Date the partnership became aware")
+    referred_by_agency = _agencies()
+    agencies_involved = _agency_boxes("Agencies involved")
+    owner = _owner()
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["referred_by_agency"].label = "Referred by"
 
 
 class ReferralDetailsForm(ReferralForm):
@@ -371,3 +379,60 @@ class PublishForm(GovukForm):
 
 class CloseForm(GovukForm):
     """Closing a review asks for nothing but the button."""
+
+
+class ProposalForm(GovukForm):
+    """A partner puts a case forward for consideration of a review."""
+
+    agency = forms.ModelChoiceField(
+        label="Your agency",
+        queryset=Agency.objects.none(),
+        empty_label="Select your agency",
+        error_messages={
+            "required": "Select your agency",
+            "invalid_choice": "Select your agency from the list",
+        },
+    )
+    kind = _choice("What kind of case", CaseReview.Kind.choices)
+    subject_type = _choice("Child or adult", CaseReview.SubjectType.choices)
+    aware_date = _date("Date your agency became aware of the incident")
+    agencies_involved = _agency_boxes("Other agencies involved", "As far as you know")
+    what_happened = forms.CharField(
+        label="What happened, and why it may need a review",
+        widget=forms.Textarea(attrs={"rows": 6}),
+        error_messages={"required": "Say what happened and why it may need a review"},
+        help_text="Use initials, not names, here: the name goes in the restricted box below.",
+    )
+    subject_name = forms.CharField(
+        label="Name of the child or adult",
+        max_length=200,
+        error_messages={"required": "Enter the name of the person the case is about"},
+        help_text="Restricted: only case-review roles will see it.",
+    )
+    subject_date_of_birth = _date("Their date of birth (if known)", required=False)
+
+    def __init__(self, *args: Any, agencies: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        agency_field = self.fields["agency"]
+        assert isinstance(agency_field, forms.ModelChoiceField)
+        agency_field.queryset = agencies
+        if agencies.count() == 1:
+            self.initial.setdefault("agency", agencies.first())
+
+
+class ProposalAcceptForm(ReviewCodeForm):
+    code = _review_code()
+    aware_date = _date(
+        "Date the partnership became aware",
+        hint="Usually the day the agency became aware, as it gave it. For example, 27 3 2023",
+    )
+    owner = _owner()
+
+
+class ProposalDeclineForm(GovukForm):
+    reason = forms.CharField(
+        label="Why the case is not taken forward",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": "Say why the case is not taken forward"},
+        help_text="The person who put it forward is told this by email. Do not use names.",
+    )

@@ -9,10 +9,12 @@ in ReviewSubject, which only case-review roles (review.identity.view) may see, e
 from __future__ import annotations
 
 from datetime import date
+from typing import ClassVar
 
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from safeguarding.accounts.models import Agency
@@ -359,3 +361,48 @@ class Recommendation(TimeStampedModel):
     @property
     def theme_labels(self) -> list[str]:
         return [THEMES.get(code, code) for code in self.themes]
+
+
+class ReviewProposal(TimeStampedModel):
+    """A case put forward by a partner agency for the partnership to consider for a review (issue 6,
+    section 1: "referred ... by any partner"). It waits in the business unit's queue until accepted (it then
+    becomes a CaseReview under a review code) or declined with a reason.
+
+    Who it is about (`subject_name`, `subject_date_of_birth`) is RESTRICTED like ReviewSubject: pages show it
+    only to review.identity.view, and accepting copies it into the review's ReviewSubject.
+    """
+
+    class Status(models.TextChoices):
+        SUBMITTED = "submitted", "Waiting for the business unit"
+        ACCEPTED = "accepted", "Accepted for consideration"
+        DECLINED = "declined", "Not taken forward"
+
+    access_own_path: ClassVar[str] = "proposed_by_id"
+
+    proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="review_proposals")
+    kind = models.CharField(max_length=30, choices=CaseReview.Kind.choices)
+    subject_type = models.CharField(max_length=10, choices=CaseReview.SubjectType.choices)
+    aware_date = models.DateField(help_text="The day the proposing agency became aware of the incident")
+    agencies_involved = models.ManyToManyField(Agency, related_name="+", blank=True)
+    what_happened = models.TextField(help_text="What happened, and why it may meet the criteria for a review")
+    subject_name = models.CharField(max_length=200)
+    subject_date_of_birth = models.DateField(null=True, blank=True)
+    submitted_at = models.DateTimeField(default=timezone.now)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.SUBMITTED)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decline_reason = models.TextField(blank=True)
+    review = models.OneToOneField(
+        CaseReview, on_delete=models.PROTECT, null=True, blank=True, related_name="proposal"
+    )
+    history = HistoricalRecords(m2m_fields=[agencies_involved])
+
+    class Meta:
+        ordering = ["-submitted_at", "-pk"]
+
+    def __str__(self) -> str:
+        # Never the name: this string goes into the access log's label.
+        return f"Case put forward for consideration, number {self.pk}"

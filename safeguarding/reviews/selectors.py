@@ -36,12 +36,14 @@ from safeguarding.reviews.models import (
     Reviewer,
     ReviewMilestone,
     ReviewPause,
+    ReviewProposal,
     ReviewSubject,
 )
 
 VIEW = "review.view"
 MANAGE = "review.manage"
 IDENTITY = "review.identity.view"
+PROPOSE = "review.propose"
 
 # The home page warns the business unit this many working days before a review deadline.
 ATTENTION_WORKING_DAYS = 5
@@ -489,6 +491,23 @@ def reviews_needing_attention(user: Any, *, now: Any = None) -> tuple[list[CaseR
     return overdue, due_soon
 
 
+def proposals_visible_to(user: Any) -> QuerySet[ReviewProposal]:
+    """Cases put forward: all of them for the business unit and case reviewers (review.propose across the
+    partnership), a partner's own for everyone else."""
+    return visible_to(user, ReviewProposal.objects.select_related("agency", "review"), PROPOSE)
+
+
+def proposal_get_for_user(user: Any, pk: int) -> ReviewProposal:
+    proposal = proposals_visible_to(user).filter(pk=pk).first()
+    if proposal is None:
+        raise Http404("No such case put forward, or not one you may see")
+    return proposal
+
+
+def proposals_waiting(user: Any) -> QuerySet[ReviewProposal]:
+    return proposals_visible_to(user).filter(status=ReviewProposal.Status.SUBMITTED)
+
+
 def reviews_attention(user: Any) -> list[AttentionItem]:
     """Home-page items for people who run reviews (review.manage)."""
     if not holds(user, MANAGE):
@@ -496,6 +515,12 @@ def reviews_attention(user: Any) -> list[AttentionItem]:
     overdue, due_soon = reviews_needing_attention(user)
     href = reverse("reviews:summary")
     return [
+        AttentionItem(
+            "Cases put forward for consideration of a review",
+            proposals_waiting(user).count(),
+            reverse("reviews:proposals"),
+            "Put forward by partner agencies: take each into consideration under a code, or say why not.",
+        ),
         AttentionItem(
             "Case review deadlines overdue",
             len(overdue),

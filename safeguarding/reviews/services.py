@@ -10,20 +10,25 @@ from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
 from django.core.validators import URLValidator, validate_email
 from django.db import transaction
 from django.db.models import Max
 from django.http import HttpRequest
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 
-from safeguarding.access.permissions import can
+from safeguarding.access.permissions import can, held_grants
 from safeguarding.accesslog.models import AccessEvent
 from safeguarding.accesslog.services import access_event_record
 from safeguarding.accounts.models import Agency
 from safeguarding.actions.models import THEMES, Action
 from safeguarding.actions.services import action_create
 from safeguarding.core.formpages import RefusedWrite
+from safeguarding.core.reminders import site_link
 from safeguarding.reviews.models import (
     MILESTONE_ORDER,
     REVIEWING_DECISIONS,
@@ -38,6 +43,7 @@ from safeguarding.reviews.models import (
     ReviewerAppointment,
     ReviewMilestone,
     ReviewPause,
+    ReviewProposal,
     ReviewSubject,
 )
 from safeguarding.reviews.selectors import review_is_paused
@@ -786,3 +792,150 @@ def review_close(*, actor: Any, review: CaseReview) -> CaseReview:
     review.status = CaseReview.Status.CLOSED
     review.save()
     return review
+
+
+# --- Cases put forward by any partner ---------------------------------------------------------------------
+
+PROPOSE = "review.propose"
+
+
+def proposing_agency_ids(user: Any) -> set[int]:
+    """The agencies a person may put a case forward for: those of their roles that grant review.propose."""
+    return {grant.agency_id for grant in held_grants(user) if grant.permission == PROPOSE}
+
+
+@transaction.atomic
+def review_propose(
+    *,
+    actor: Any,
+    agency: Agency,
+    kind: str,
+    subject_type: str,
+    aware_date: date,
+    what_happened: str,
+    subject_name: str,
+    subject_date_of_birth: date | None = None,
+    agencies_involved: Iterable[Agency] = (),
+    request: HttpRequest | None = None,
+) -> ReviewProposal:
+    """Put a case forward for the partnership to consider for a review; it waits in the business unit's queue.
+
+    The person's name is written to the access log as identifiable data created (the name itself never is).
+    """
+    if agency.pk not in proposing_agency_ids(actor):
+        raise PermissionDenied("You may put a case forward for your own agency only")
+    _not_future(aware_date, "aware_date", "The date your agency became aware")
+    _check_kind(kind, subject_type)
+    if not what_happened.strip():
+        raise ReviewError("Say what happened and why it may need a review", "what_happened")
+    if not subject_name.strip():
+        raise ReviewError("Enter the name of the person the case is about", "subject_name")
+    if subject_date_of_birth is not None:
+        _not_future(subject_date_of_birth, "subject_date_of_birth", "The date of birth")
+    proposal = ReviewProposal.objects.create(
+        proposed_by=actor,
+        agency=agency,
+        kind=kind,
+        subject_type=subject_type,
+        aware_date=aware_date,
+        what_happened=what_happened.strip(),
+        subject_name=subject_name.strip(),
+        subject_date_of_birth=subject_date_of_birth,
+    )
+    proposal.agencies_involved.set(list(agencies_involved))
+    access_event_record(
+        actor=actor,
+        action=AccessEvent.Action.CREATE,
+        subject=proposal,
+        purpose="Put a case forward for consideration of a review",
+        details={"agency": agency.pk},
+        request=request,
+    )
+    return proposal
+
+
+def _waiting(actor: Any, proposal: ReviewProposal) -> ReviewProposal:
+    """The proposal locked for a decision; refused unless it is still waiting and the actor runs reviews."""
+    if not can(actor, "review.manage"):
+        raise PermissionDenied("Only the business unit and case reviewers decide on cases put forward")
+    locked = ReviewProposal.objects.select_for_update().get(pk=proposal.pk)
+    if locked.status != ReviewProposal.Status.SUBMITTED:
+        raise ReviewError(f"This case has already been decided: {locked.get_status_display().lower()}", None)
+    return locked
+
+
+@transaction.atomic
+def review_proposal_accept(
+    *,
+    actor: Any,
+    proposal: ReviewProposal,
+    code: str,
+    aware_date: date,
+    owner: Any = None,
+    request: HttpRequest | None = None,
+) -> CaseReview:
+    """Take a case put forward into consideration: refer it under a review code with its facts, and copy who
+    it is about into the review's restricted part. The proposer hears by email."""
+    locked = _waiting(actor, proposal)
+    if aware_date < locked.aware_date:
+        raise ReviewError(
+            f"The partnership cannot have become aware before {locked.agency.name} did "
+            f"({locked.aware_date:%-d %B %Y})",
+            "aware_date",
+        )
+    review = review_refer(
+        actor=actor,
+        code=code,
+        kind=locked.kind,
+        subject_type=locked.subject_type,
+        aware_date=aware_date,
+        referred_by_agency=locked.agency,
+        agencies_involved=locked.agencies_involved.all(),
+        owner=owner,
+        subject={"full_name": locked.subject_name, "date_of_birth": locked.subject_date_of_birth},
+        request=request,
+    )
+    _decided(actor, locked, ReviewProposal.Status.ACCEPTED, review=review)
+    return review
+
+
+@transaction.atomic
+def review_proposal_decline(*, actor: Any, proposal: ReviewProposal, reason: str) -> ReviewProposal:
+    """Not take a case forward, saying why; the proposer hears the reason by email."""
+    locked = _waiting(actor, proposal)
+    if not reason.strip():
+        raise ReviewError(
+            "Say why the case is not taken forward: the agency that put it forward is told", "reason"
+        )
+    locked.decline_reason = reason.strip()
+    _decided(actor, locked, ReviewProposal.Status.DECLINED)
+    return locked
+
+
+def _decided(actor: Any, proposal: ReviewProposal, status: str, *, review: CaseReview | None = None) -> None:
+    proposal.status = status
+    proposal.decided_by = actor
+    proposal.decided_at = timezone.now()
+    proposal.review = review
+    proposal.save()
+    transaction.on_commit(lambda: _proposal_outcome_email(proposal.pk))
+
+
+def _proposal_outcome_email(proposal_pk: int) -> None:
+    """Tell the person who put the case forward what became of it, by review code only (never a name)."""
+    proposal = ReviewProposal.objects.select_related("proposed_by", "review", "agency").get(pk=proposal_pk)
+    if not proposal.proposed_by.email or not proposal.proposed_by.is_active:
+        return
+    context = {
+        "proposal": proposal,
+        "link": site_link(reverse("reviews:proposal", args=[proposal.pk])),
+        "partnership_name": settings.PARTNERSHIP_NAME,
+    }
+    send_mail(
+        subject=f"The case you put forward on {proposal.submitted_at:%-d %B %Y}: "
+        + ("taken into consideration" if proposal.review else "not taken forward"),
+        message=render_to_string("reviews/email/proposal_outcome.txt", context),
+        from_email=None,
+        recipient_list=[proposal.proposed_by.email],
+        fail_silently=True,
+    )

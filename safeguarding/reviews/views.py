@@ -23,6 +23,7 @@ from safeguarding.access.decorators import permission_required
 from safeguarding.access.permissions import can, holds
 from safeguarding.accesslog.models import AccessEvent
 from safeguarding.accesslog.services import access_event_record
+from safeguarding.accounts.models import Agency
 from safeguarding.briefings.models import Briefing
 from safeguarding.briefings.selectors import briefing_for_source, briefing_may_write
 from safeguarding.core.formpages import form_page
@@ -35,6 +36,9 @@ from safeguarding.reviews.forms import (
     MilestoneForm,
     NotificationForm,
     PauseForm,
+    ProposalAcceptForm,
+    ProposalDeclineForm,
+    ProposalForm,
     PublishForm,
     RapidReviewForm,
     RecommendationActionForm,
@@ -55,15 +59,19 @@ from safeguarding.reviews.models import (
     CaseReview,
     Decision,
     MilestoneStage,
+    ReviewProposal,
     ReviewSubject,
 )
 from safeguarding.reviews.profile import review_equality_profile
 from safeguarding.reviews.selectors import (
     IDENTITY,
     MANAGE,
+    PROPOSE,
     VIEW,
     information_overdue_ids,
     may_see_identity,
+    proposal_get_for_user,
+    proposals_visible_to,
     rapid_review_attendance,
     rapid_review_of,
     recommendation_of,
@@ -793,4 +801,143 @@ def review_close(request: HttpRequest, code: str) -> HttpResponse:
         intro="Close a review once it is finished: published, or for an alternative review, its final "
         "report done. Its recommendations and actions stay open in the tracker until each is closed.",
         anchor=_PROGRESS,
+    )
+
+
+# --- Cases put forward by any partner ----------------------------------------------------------------------
+
+
+@require_GET
+@permission_required(PROPOSE)
+def proposals(request: HttpRequest) -> HttpResponse:
+    """The business unit's queue of cases put forward (every one), or a partner's own."""
+    rows = list(proposals_visible_to(request.user))
+    return render(
+        request,
+        "reviews/proposals.html",
+        {
+            "page_title": "Cases put forward for consideration",
+            "current_area": AREA,
+            "waiting": [row for row in rows if row.status == ReviewProposal.Status.SUBMITTED],
+            "decided": [row for row in rows if row.status != ReviewProposal.Status.SUBMITTED],
+            "can_manage": holds(request.user, MANAGE),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required(PROPOSE)
+def propose(request: HttpRequest) -> HttpResponse:
+    agencies = Agency.objects.filter(pk__in=services.proposing_agency_ids(request.user)).order_by("name")
+    form = ProposalForm(request.POST if request.method == "POST" else None, agencies=agencies)
+
+    def save(form: forms.Form) -> str:
+        proposal = services.review_propose(actor=request.user, request=request, **form.cleaned_data)
+        return reverse("reviews:proposal", args=[proposal.pk])
+
+    return _form_page(
+        request,
+        form=form,
+        heading="Put a case forward for consideration of a review",
+        button="Put the case forward",
+        save=save,
+        done="Case put forward: the business unit will consider it, and you will hear by email",
+        cancel=reverse("reviews:proposals"),
+        intro="For a serious incident your agency thinks the partnership should consider for a rapid review, "
+        "a local child safeguarding practice review, a safeguarding adult review or a domestic homicide "
+        "review. The business unit takes it from here.",
+    )
+
+
+@require_GET
+@permission_required(PROPOSE)
+def proposal(request: HttpRequest, pk: int) -> HttpResponse:
+    found = proposal_get_for_user(request.user, pk)
+    identity_shown = may_see_identity(request.user)
+    if identity_shown:
+        access_event_record(
+            actor=request.user,
+            action=AccessEvent.Action.VIEW,
+            subject=found,
+            purpose="Case put forward (who it is about)",
+            request=request,
+        )
+    return render(
+        request,
+        "reviews/proposal.html",
+        {
+            "page_title": "Case put forward",
+            "current_area": AREA,
+            "proposal": found,
+            "agencies": found.agencies_involved.order_by("name"),
+            "may_see_identity": identity_shown,
+            "can_decide": can(request.user, MANAGE) and found.status == ReviewProposal.Status.SUBMITTED,
+        },
+    )
+
+
+def _proposal_decision(
+    request: HttpRequest,
+    found: ReviewProposal,
+    form: forms.Form,
+    *,
+    heading: str,
+    button: str,
+    write: Callable[[dict[str, Any]], str],
+) -> HttpResponse:
+    """A form deciding on a case put forward, while it still waits (else back to it, saying so)."""
+    back = reverse("reviews:proposal", args=[found.pk])
+    if found.status != ReviewProposal.Status.SUBMITTED:
+        messages.info(request, f"This case has already been decided: {found.get_status_display().lower()}")
+        return redirect(back)
+    return _form_page(
+        request,
+        form=form,
+        heading=heading,
+        button=button,
+        save=lambda form: write(form.cleaned_data),
+        done="Saved: the agency that put the case forward is told by email",
+        cancel=back,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required(MANAGE)
+def proposal_accept(request: HttpRequest, pk: int) -> HttpResponse:
+    found = proposal_get_for_user(request.user, pk)
+    form = ProposalAcceptForm(
+        request.POST if request.method == "POST" else None, initial={"aware_date": found.aware_date}
+    )
+
+    def write(data: dict[str, Any]) -> str:
+        review = services.review_proposal_accept(actor=request.user, proposal=found, request=request, **data)
+        return _detail_url(review)
+
+    return _proposal_decision(
+        request,
+        found,
+        form,
+        heading="Take the case into consideration",
+        button="Refer it as a review",
+        write=write,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required(MANAGE)
+def proposal_decline(request: HttpRequest, pk: int) -> HttpResponse:
+    found = proposal_get_for_user(request.user, pk)
+    form = ProposalDeclineForm(request.POST if request.method == "POST" else None)
+
+    def write(data: dict[str, Any]) -> str:
+        services.review_proposal_decline(actor=request.user, proposal=found, reason=data["reason"])
+        return reverse("reviews:proposals")
+
+    return _proposal_decision(
+        request,
+        found,
+        form,
+        heading="Do not take the case forward",
+        button="Save and tell the agency",
+        write=write,
     )

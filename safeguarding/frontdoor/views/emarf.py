@@ -114,6 +114,8 @@ def home(request: HttpRequest) -> HttpResponse:
             "draft_count": drafts_of(user).count() if may_submit else 0,
             "referrals_title": _referrals_title(scope),
             "mash_links": mash_links,
+            # A partner's other way in: a serious incident put forward for a case review (reviews app).
+            "may_propose_review": holds(user, "review.propose"),
         },
     )
 

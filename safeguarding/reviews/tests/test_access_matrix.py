@@ -31,6 +31,7 @@ from safeguarding.reviews.models import CaseReview, Decision, MilestoneStage, Re
 pytestmark = pytest.mark.django_db
 
 SUBJECT_NAME = "Quillon Matrixcase"  # synthetic
+PROPOSED_NAME = "Orrin Proposedcase"  # synthetic: the person a case put forward is about
 AREAS = ("reviews", "actions", "briefings")
 PEOPLE = ("bu_officer", "case_reviewer", "member_a", "lead_b", "referrer_a", "sysadmin")
 
@@ -48,6 +49,7 @@ class World:
     draft: Briefing
     reviewer_pk: int
     request_pk: int
+    proposal_pk: int
 
 
 def _briefing_text(ref: str) -> dict[str, str]:
@@ -166,6 +168,16 @@ def world(settings: Any, tmp_path: Any) -> World:
     briefing = briefing_create(actor=bu, source_kind=Briefing.SourceKind.CASE_REVIEW, **_briefing_text("W14"))
     briefing_publish(actor=bu, briefing=briefing, published_on=date(2023, 3, 20))
     draft = briefing_create(actor=bu, source_kind=Briefing.SourceKind.CASE_REVIEW, **_briefing_text("W15"))
+    # Agency B's safeguarding lead puts a case forward for consideration.
+    proposal = services.review_propose(
+        actor=users["lead_b"],
+        agency=personas.agency_b,
+        kind=CaseReview.Kind.NON_NOTIFIABLE,
+        subject_type=CaseReview.SubjectType.CHILD,
+        aware_date=date(2023, 2, 1),
+        what_happened="A child, J, was found with injuries after school",
+        subject_name=PROPOSED_NAME,
+    )
     return World(
         personas,
         users,
@@ -178,6 +190,7 @@ def world(settings: Any, tmp_path: Any) -> World:
         draft,
         reviewer.pk,
         request.pk,
+        proposal.pk,
     )
 
 
@@ -194,10 +207,23 @@ def _url(name: str, world: World) -> str:
             "review_milestone": ["W14", MilestoneStage.DRAFT],
             "recommendation_action_add": ["W14", 1],
             "year_detail": ["2022-23"],
+            "proposal": [world.proposal_pk],
+            "proposal_accept": [world.proposal_pk],
+            "proposal_decline": [world.proposal_pk],
         }
         if short in by_name:
             return reverse(name, args=by_name[short])
-        if short in ("summary", "refer", "summary_print", "profile", "reviewers", "reviewer_add", "year"):
+        if short in (
+            "summary",
+            "refer",
+            "summary_print",
+            "profile",
+            "reviewers",
+            "reviewer_add",
+            "year",
+            "proposals",
+            "propose",
+        ):
             return reverse(name)
         return reverse(name, args=["W14"])
     if area == "actions":
@@ -232,6 +258,13 @@ EXPECTED: dict[str, tuple[int, ...]] = {
     "reviews:subject": (403, 200, 403, 403, 403, 403),
     "reviews:profile": MANAGERS,
     "reviews:refer": MANAGERS,
+    # Cases put forward: any partner with review.propose (agency leads, subgroup members) sees its own; the
+    # business unit and case reviewers see all and decide. Lead B put the world's case forward.
+    "reviews:proposals": (200, 200, 200, 200, 403, 403),
+    "reviews:propose": (200, 200, 200, 200, 403, 403),
+    "reviews:proposal": (200, 200, 404, 200, 403, 403),
+    "reviews:proposal_accept": MANAGERS,
+    "reviews:proposal_decline": MANAGERS,
     "reviews:referral": MANAGERS,
     "reviews:notification": MANAGERS,
     "reviews:information_request": MANAGERS,
@@ -310,7 +343,8 @@ def test_a_draft_briefing_is_hidden_from_readers(world: World) -> None:
 def test_no_page_but_the_subject_page_names_the_person(world: World) -> None:
     client = sign_in(Client(), world.users["case_reviewer"])
     for name in EXPECTED:
-        if name in ("reviews:subject", "reviews:detail") or EXPECTED[name][1] != 200:
+        # The review page and the case put forward show their own restricted part to the case reviewer.
+        if name in ("reviews:subject", "reviews:detail", "reviews:proposal") or EXPECTED[name][1] != 200:
             continue
         response = client.get(_url(name, world))
         body = b"".join(response.streaming_content) if response.streaming else response.content  # type: ignore[attr-defined]
