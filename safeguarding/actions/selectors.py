@@ -30,8 +30,15 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
-from safeguarding.access.permissions import get_for_user, holds, holds_partnership_wide, visible_to
-from safeguarding.accounts.models import Membership
+from safeguarding.access.permissions import (
+    can,
+    get_for_user,
+    held_grants,
+    holds,
+    holds_partnership_wide,
+    visible_to,
+)
+from safeguarding.accounts.models import Membership, User
 from safeguarding.actions.models import Action, ActionEvidence
 from safeguarding.core.attention import AttentionItem
 from safeguarding.frontdoor.measures import Period, financial_year_of
@@ -96,6 +103,26 @@ def action_owner_emails(action: Action) -> list[str]:
         .distinct()
     )
     return sorted(email for email in emails if email)
+
+
+def owner_candidates(agency_id: int) -> QuerySet[User]:
+    """Who may own an action of an agency: its people today (active, with a current membership of it)."""
+    members = Membership.objects.current().filter(agency_id=agency_id).values("user_id")
+    return User.objects.filter(pk__in=members).order_by("full_name", "email")
+
+
+def may_own(person: Any, agency_id: int) -> bool:
+    return owner_candidates(agency_id).filter(pk=person.pk).exists()
+
+
+def may_name_owner(user: Any, action: Action) -> bool:
+    """Who may name (or change) the one person who owns an action: the business unit (action.manage on it),
+    or the owner agency's own people who update its actions (an agency lead names a colleague). Someone
+    who updates actions across the partnership from another agency (a case reviewer) may not."""
+    if can(user, MANAGE, action):
+        return True
+    in_owner_agency = any(grant.agency_id == action.owner_agency_id for grant in held_grants(user))
+    return in_owner_agency and can(user, UPDATE, action)
 
 
 def _overdue_q(today: date) -> Q:
