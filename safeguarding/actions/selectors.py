@@ -169,9 +169,13 @@ def stale(queryset: QuerySet[Action], *, now: datetime | None = None) -> QuerySe
 
 def from_source(queryset: QuerySet[Action], source_ref: str) -> QuerySet[Action]:
     """Actions from one source and everything within it: "W14" finds W14's own actions and those of its
-    recommendations ("W14/R1", "W14/R2"); "W14/R2" finds that recommendation's only."""
+    recommendations ("W14/R1", "W14/R2"); "W14/R2" finds that recommendation's only. Capitals or not."""
     ref = source_ref.strip()
-    return queryset.filter(Q(source_ref=ref) | Q(source_ref__startswith=f"{ref}/"))
+    if "\x00" in ref:
+        # No code holds NUL, and PostgreSQL refuses it in a query.
+        return queryset.none()
+    # Codes are written in capitals; someone typing "w14" means W14.
+    return queryset.filter(Q(source_ref__iexact=ref) | Q(source_ref__istartswith=f"{ref}/"))
 
 
 def awaiting_evidence(queryset: QuerySet[Action]) -> QuerySet[Action]:
@@ -197,6 +201,7 @@ class TrackerFilters:
     agency: str = ""
     theme: str = ""
     source_kind: str = ""
+    source: str = ""  # a source's code: "W14" (a review and its recommendations) or "W14/R2" (one of them)
     status: str = ""
     overdue: bool = False
     stale: bool = False
@@ -209,6 +214,7 @@ class TrackerFilters:
             agency=query.get("agency", "").strip(),
             theme=query.get("theme", "").strip(),
             source_kind=query.get("source_kind", "").strip(),
+            source=query.get("source", "").strip(),
             status=query.get("status", "").strip(),
             overdue=query.get("overdue") == "1",
             stale=query.get("stale") == "1",
@@ -230,6 +236,8 @@ def tracker(
         queryset = queryset.filter(themes__icontains=f'"{filters.theme}"')
     if filters.source_kind:
         queryset = queryset.filter(source_kind=filters.source_kind)
+    if filters.source:
+        queryset = from_source(queryset, filters.source)
     if filters.status:
         queryset = queryset.filter(status=filters.status)
     if filters.overdue:

@@ -120,6 +120,9 @@ EXPORT_HEADER = [
     "Closed",
     "Impact approach",
     "Impact rating",
+    "Impact notes",
+    "Impact indicator code",
+    "Impact audit round",
 ]
 
 
@@ -142,6 +145,9 @@ def _export_row(action: Any) -> list[Any]:
         timezone.localtime(action.closed_at).date() if action.closed_at else None,
         action.get_impact_approach_display() if action.impact_approach else "",
         action.get_impact_rating_display() if action.impact_rating else "",
+        action.impact_notes,
+        action.impact_indicator_code,
+        action.impact_audit_code,
     ]
 
 

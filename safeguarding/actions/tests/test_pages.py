@@ -226,3 +226,74 @@ def test_exports_are_filtered_scoped_and_formula_safe(personas: Personas) -> Non
     values = [[cell.value for cell in row] for row in sheet.iter_rows()]
     assert len(values) == 2 and values[1][1] == "B's action"
     assert personas.client("sysadmin").get(reverse("actions:export", args=["csv"])).status_code == 403
+
+
+def _csv_rows(response: Any) -> list[dict[str, str]]:
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
+    return [dict(zip(rows[0], row, strict=True)) for row in rows[1:]]
+
+
+def _xlsx_rows(response: Any) -> list[dict[str, Any]]:
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    header, *rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
+    return [dict(zip(header, row, strict=True)) for row in rows]
+
+
+def test_the_tracker_narrows_to_one_source(personas: Personas) -> None:
+    review = make_action(personas.agency_a, personas.bu_officer, title="Review-wide", source_ref="W14")
+    second = make_action(personas.agency_a, personas.bu_officer, title="Second rec", source_ref="W14/R2")
+    make_action(personas.agency_a, personas.bu_officer, title="Other review", source_ref="W140/R1")
+    client = personas.client("bu_officer")
+    page = client.get(reverse("actions:home") + "?source=W14").content.decode()
+    assert review.reference in page and second.reference in page and "Other review" not in page
+    assert 'id="source" name="source" type="text" value="W14"' in page
+    # The downloads carry the same filter.
+    assert reverse("actions:export", args=["csv"]) + "?source=W14" in page
+    page = client.get(reverse("actions:home") + "?source=W14%2FR2").content.decode()
+    assert second.reference in page and review.reference not in page
+    assert "1 action: 0 overdue" in page
+
+
+def test_the_export_follows_the_source_and_carries_the_impact(personas: Personas) -> None:
+    from safeguarding.actions.services import action_impact_record
+    from safeguarding.actions.tests.support import closed_complete_action
+    from safeguarding.audits.tests.test_tables import make_round
+    from safeguarding.indicators.compute import indicators_sync
+
+    indicators_sync()
+    make_round(personas.bu_officer, "2022-23", 4, "neglect", (0, 2, 2, 1))
+    measured = closed_complete_action(personas.agency_a, personas.a_worker, personas.bu_officer)
+    Action.objects.filter(pk=measured.pk).update(source_ref="W14/R1")
+    action_impact_record(
+        action=measured,
+        actor=personas.bu_officer,
+        approach="multi_agency_audit",
+        rating="strong",
+        notes="=SUM(A1:A9) re-audit showed fewer drift cases",
+        indicator_code="contacts",
+        audit_code="MAA-2022-23-Q4",
+    )
+    unmeasured = make_action(personas.agency_a, personas.bu_officer, source_ref="W14")
+    make_action(personas.agency_a, personas.bu_officer, source_ref="W15")
+    url = reverse("actions:export", args=["csv"]) + "?source=W14"
+
+    csv_rows = _csv_rows(personas.client("bu_officer").get(url))
+    xlsx_rows = _xlsx_rows(personas.client("bu_officer").get(url.replace("csv", "xlsx")))
+    for rows in (csv_rows, xlsx_rows):
+        by_reference = {row["Reference"]: row for row in rows}
+        assert set(by_reference) == {measured.reference, unmeasured.reference}
+        row = by_reference[measured.reference]
+        assert (
+            row["Impact approach"],
+            row["Impact rating"],
+            row["Impact notes"],
+            row["Impact indicator code"],
+            row["Impact audit round"],
+        ) == (
+            "A multi-agency audit theme",
+            "Strong evidence of impact",
+            "'=SUM(A1:A9) re-audit showed fewer drift cases",  # never a formula
+            "contacts",
+            "MAA-2022-23-Q4",
+        )
+        assert not by_reference[unmeasured.reference]["Impact approach"]

@@ -267,3 +267,23 @@ def test_tracker_filters(personas: Personas) -> None:
     rows = selectors.tracker(personas.b_worker, selectors.TrackerFilters())
     assert [a.pk for a in rows] == [b_action.pk]
     assert a_action.pk not in [a.pk for a in rows]
+
+
+def test_tracker_source_filter(personas: Personas) -> None:
+    for ref in ("W14", "W14/R1", "W14/R2", "W140/R1", "W15", ""):
+        make_action(personas.agency_a, personas.bu_officer, title=ref or "No source", source_ref=ref)
+
+    def titles(source: str) -> set[str]:
+        rows = selectors.tracker(personas.bu_officer, selectors.TrackerFilters.from_query({"source": source}))
+        return {a.title for a in rows}
+
+    # A review's code finds its own actions and its recommendations'; never another review's (W140).
+    assert titles("W14") == {"W14", "W14/R1", "W14/R2"}
+    assert titles(" w14 ") == {"W14", "W14/R1", "W14/R2"}
+    assert titles("W14/R2") == {"W14/R2"}
+    assert titles("W1") == set()
+    assert titles("W14\x00") == set()
+    assert titles("") == {"W14", "W14/R1", "W14/R2", "W140/R1", "W15", "No source"}
+    # Agency B's lead sees none of agency A's, whatever the source.
+    b_rows = selectors.tracker(personas.b_worker, selectors.TrackerFilters(source="W14"))
+    assert list(b_rows) == []
