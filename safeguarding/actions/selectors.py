@@ -184,6 +184,11 @@ def awaiting_evidence(queryset: QuerySet[Action]) -> QuerySet[Action]:
     return queryset.filter(status=Action.Status.COMPLETE).filter(~has_evidence | Q(closed_at__isnull=True))
 
 
+def impact_not_recorded(queryset: QuerySet[Action]) -> QuerySet[Action]:
+    """Closed as complete, but nobody has yet recorded how their impact was assured."""
+    return queryset.filter(status=Action.Status.COMPLETE, closed_at__isnull=False, impact_approach="")
+
+
 def completed_in_financial_year(queryset: QuerySet[Action], *, today: date | None = None) -> QuerySet[Action]:
     """Closed as complete between 1 April and 31 March of the financial year `today` falls in."""
     year = Period.financial_year(financial_year_of(today or timezone.localdate()))
@@ -207,6 +212,7 @@ class TrackerFilters:
     stale: bool = False
     awaiting_evidence: bool = False
     completed_this_year: bool = False
+    impact_missing: bool = False
 
     @classmethod
     def from_query(cls, query: Any) -> TrackerFilters:
@@ -220,6 +226,7 @@ class TrackerFilters:
             stale=query.get("stale") == "1",
             awaiting_evidence=query.get("awaiting_evidence") == "1",
             completed_this_year=query.get("completed_this_year") == "1",
+            impact_missing=query.get("impact_missing") == "1",
         )
 
 
@@ -248,23 +255,32 @@ def tracker(
         queryset = awaiting_evidence(queryset)
     if filters.completed_this_year:
         queryset = completed_in_financial_year(queryset, today=today)
+    if filters.impact_missing:
+        queryset = impact_not_recorded(queryset)
     return queryset
 
 
 def actions_attention(user: Any) -> list[AttentionItem]:
     """Home-page items: for the business unit (action.manage across the partnership), the actions marked
-    complete that wait for it to review their evidence and close them; for an agency that updates its own
-    actions, those overdue and those with no recent update."""
+    complete that wait for it to review their evidence and close them, and those closed as complete whose
+    impact is not yet recorded; for an agency that updates its own actions, those overdue and those with no
+    recent update."""
     tracker_url = reverse("actions:home")
     if holds_partnership_wide(user, MANAGE):
-        waiting = awaiting_evidence(actions_visible_to(user)).count()
+        visible = actions_visible_to(user)
         return [
             AttentionItem(
                 "Completed actions to review",
-                waiting,
+                awaiting_evidence(visible).count(),
                 f"{tracker_url}?awaiting_evidence=1",
                 "Marked complete by their agency: review the evidence, then close them or send them back.",
-            )
+            ),
+            AttentionItem(
+                "Closed as complete, impact not recorded",
+                impact_not_recorded(visible).count(),
+                f"{tracker_url}?impact_missing=1",
+                "Record how each one's impact was assured, and how strong the evidence is.",
+            ),
         ]
     if not holds(user, UPDATE):
         return []

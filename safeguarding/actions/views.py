@@ -19,7 +19,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path
+from django.urls import NoReverseMatch, path, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -42,9 +42,12 @@ from safeguarding.actions.forms import (
 from safeguarding.actions.models import THEMES, Action
 from safeguarding.audits.permissions import VIEW as AUDIT_VIEW
 from safeguarding.core.exports import streaming_csv_response, xlsx_response
+from safeguarding.frontdoor.measures import Period, financial_year_of
+from safeguarding.indicators.scorecard import years_with_values
 
 AREA = "actions"
 VIEW, UPDATE, MANAGE = "action.view", "action.update", "action.manage"
+INDICATOR_VIEW = "indicator.view"
 
 
 def _add_errors(form: forms.Form, error: ValidationError, field_map: dict[str, str] | None = None) -> None:
@@ -233,6 +236,7 @@ def _detail(
             and action.status in Action.FINISHED_STATUSES,
             "may_record_impact": may_manage and action.is_closed and action.status == Action.Status.COMPLETE,
             "may_read_audits": holds(request.user, AUDIT_VIEW),
+            "indicator_link": _indicator_link(request, action),
             "may_name_owner": not action.is_closed and selectors.may_name_owner(request.user, action),
             "may_reassign": may_change_owner,
             "may_move_due_date": may_change_owner,
@@ -259,6 +263,19 @@ def _detail(
             "close_errors": close_errors or [],
         },
     )
+
+
+def _indicator_link(request: HttpRequest, action: Action) -> str | None:
+    """The scorecard page of the indicator showing the action's impact, for people who may read the
+    scorecard (indicator.view, as its pages ask): its latest year with values, else this financial year."""
+    if not action.impact_indicator_code or not holds(request.user, INDICATOR_VIEW):
+        return None
+    years = years_with_values()
+    period_key = years[0] if years else Period.financial_year(financial_year_of(timezone.localdate())).key
+    try:
+        return reverse("indicators:scorecard-indicator", args=[period_key, action.impact_indicator_code])
+    except NoReverseMatch:  # a code recorded before codes had to be slugs: shown, not linked
+        return None
 
 
 @require_GET

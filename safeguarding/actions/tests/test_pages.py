@@ -9,13 +9,16 @@ from typing import Any
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from safeguarding.accesslog.models import AccessEvent
 from safeguarding.actions.models import Action, ActionEvidence
-from safeguarding.actions.services import action_evidence_add, action_update_add
-from safeguarding.actions.tests.support import PDF_BYTES, make_action, pdf_upload
+from safeguarding.actions.services import action_evidence_add, action_impact_record, action_update_add
+from safeguarding.actions.tests.support import PDF_BYTES, closed_complete_action, make_action, pdf_upload
 from safeguarding.core.testing import Personas, use_private_storage
+from safeguarding.frontdoor.measures import Period, financial_year_of
+from safeguarding.indicators.compute import indicators_compute, indicators_sync
 
 pytestmark = pytest.mark.django_db
 
@@ -255,10 +258,7 @@ def test_the_tracker_narrows_to_one_source(personas: Personas) -> None:
 
 
 def test_the_export_follows_the_source_and_carries_the_impact(personas: Personas) -> None:
-    from safeguarding.actions.services import action_impact_record
-    from safeguarding.actions.tests.support import closed_complete_action
     from safeguarding.audits.tests.test_tables import make_round
-    from safeguarding.indicators.compute import indicators_sync
 
     indicators_sync()
     make_round(personas.bu_officer, "2022-23", 4, "neglect", (0, 2, 2, 1))
@@ -297,3 +297,46 @@ def test_the_export_follows_the_source_and_carries_the_impact(personas: Personas
             "MAA-2022-23-Q4",
         )
         assert not by_reference[unmeasured.reference]["Impact approach"]
+
+
+def test_the_impact_indicator_links_to_its_scorecard_page_for_those_who_read_it(personas: Personas) -> None:
+
+    indicators_sync()
+    action = closed_complete_action(personas.agency_a, personas.a_worker, personas.bu_officer)
+    action_impact_record(
+        action=action,
+        actor=personas.bu_officer,
+        approach="deep_dive",
+        rating="some",
+        indicator_code="contacts",
+    )
+    url = reverse("actions:detail", args=[action.pk])
+    # No year has values yet: the link opens this financial year's page for the indicator.
+
+    this_year = Period.financial_year(financial_year_of(timezone.localdate())).key
+    scorecard = reverse("indicators:scorecard-indicator", args=[this_year, "contacts"])
+    for reader in ("bu_officer", "a_worker"):  # both hold indicator.view
+        client = personas.client(reader)
+        assert f'href="{scorecard}"' in client.get(url).content.decode(), reader
+        assert client.get(scorecard).status_code == 200, reader
+    # A referrer reads agency A's actions but not the scorecard: the code, without a link it could not open.
+    page = personas.client("a_readonly").get(url).content.decode()
+    assert "(indicator contacts)" in page and f'href="{scorecard}"' not in page
+    assert personas.client("a_readonly").get(scorecard).status_code == 403
+    # Once a year has been computed, the link opens the latest such year.
+    indicators_compute(year=2022)
+    computed = reverse("indicators:scorecard-indicator", args=["2022-23", "contacts"])
+    assert f'href="{computed}"' in personas.client("bu_officer").get(url).content.decode()
+
+
+def test_the_tracker_lists_completed_actions_with_no_impact(personas: Personas) -> None:
+
+    unmeasured = closed_complete_action(personas.agency_a, personas.a_worker, personas.bu_officer)
+    still_open = make_action(personas.agency_a, personas.bu_officer)
+    client = personas.client("bu_officer")
+    tracker = client.get(reverse("actions:home")).content.decode()
+    link = reverse("actions:home") + "?impact_missing=1"
+    assert f'id="impact-missing-link" href="{link}"' in tracker
+    page = client.get(link).content.decode()
+    assert unmeasured.reference in page and still_open.reference not in page
+    assert 'id="impact_missing" name="impact_missing" type="checkbox" value="1" checked' in page
