@@ -288,7 +288,7 @@ def action_owner_person_set(*, action: Action, actor: Any, person: Any) -> Actio
             raise ValidationError({"owner_person": not_an_owner_message(locked.owner_agency)})
         if person != locked.owner_person:
             locked.owner_person = person
-            _stamp_history(locked, actor, "Owner named")
+            _stamp_history(locked, actor, "Owner named" if person is not None else "Owner removed")
             locked.save(update_fields=["owner_person"])
             if person is not None and person != actor:
                 action_pk = locked.pk
