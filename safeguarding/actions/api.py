@@ -4,6 +4,8 @@
     GET  /api/v1/actions/{reference}             one action, its progress updates and its evidence list
     POST /api/v1/actions/{reference}/updates     a progress update, optionally a new status (action.update)
     POST /api/v1/actions/{reference}/evidence    a file of evidence, multipart (action.update)
+    POST /api/v1/actions/{reference}/owner       name the one person who owns it (action.manage, or
+                                                 action.update held in the owner agency)
 
 The same rules as the pages, through the same selectors and services: an agency-scoped token sees and
 updates only its own agency's actions (another agency's is 404, like a missing one); a role without the
@@ -13,7 +15,8 @@ themselves so that a 422 names each input to fix in the words the action page us
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -21,13 +24,15 @@ from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from ninja import Query, Router, Status
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
+from safeguarding.accounts.models import User
 from safeguarding.actions import selectors, services
 from safeguarding.actions.api_schemas import (
     EVIDENCE_DESCRIPTION_MAX_LENGTH,
     EVIDENCE_REQUEST_BODY,
     NUL_MESSAGE,
+    OWNER_REQUEST_BODY,
     UPDATE_REQUEST_BODY,
     ActionErrorsOut,
     ActionEvidenceOut,
@@ -38,8 +43,10 @@ from safeguarding.actions.api_schemas import (
     ActionPageOut,
     ActionSummaryOut,
     ActionUpdateOut,
+    OwnerIn,
     UpdateIn,
     field_error,
+    owner_field_errors,
     update_field_errors,
 )
 from safeguarding.actions.models import Action
@@ -120,15 +127,9 @@ def update_add(request: HttpRequest, reference: str, response: HttpResponse) -> 
     caller = caller_with(request, UPDATE)
     action = selectors.action_get_by_reference_for_user(caller.actor, reference, for_write=True)
     caller.about(action)
-    try:
-        body = UpdateIn.model_validate_json(request.body, strict=True)
-    except ValidationError as invalid:
-        unreadable = [e for e in invalid.errors(include_url=False) if e["type"] == "json_invalid"]
-        if unreadable:
-            return Status(
-                400, ErrorOut(detail=f"The body is not valid JSON: {unreadable[0]['ctx']['error']}")
-            )
-        return Status(422, ActionErrorsOut(detail=update_field_errors(invalid)))
+    body = _json_body(request, UpdateIn, update_field_errors)
+    if isinstance(body, Status):
+        return body
     try:
         services.action_update_add(
             action=action, actor=caller.actor, text=body.text, status=body.status.value if body.status else ""
@@ -182,7 +183,75 @@ def evidence_add(request: HttpRequest, reference: str, response: HttpResponse) -
     return _created(action, response)
 
 
+@router.post(
+    "/actions/{reference}/owner",
+    response={200: ActionOut, **{k: v for k, v in WRITE_RESPONSES.items() if k != 201}},
+    summary="Name the owner",
+    url_name="action-owner-set",
+    openapi_extra={
+        "requestBody": OWNER_REQUEST_BODY,
+        # Who may own the action (one of the owner agency's active people) and NUL in text are checked
+        # beyond the body's JSON schema (422, value_error).
+        "x-rules-beyond-schema": True,
+    },
+)
+def owner_set(request: HttpRequest, reference: str) -> Status[Any]:
+    """Name the one person who owns the action, by email address, or `null` for no one: the business unit
+    (`action.manage`), or the owner agency's own people who update its actions (`action.update`). The
+    person must be one of the owner agency's active people; they are emailed. 200 with the action as it now
+    stands; 409 when the action is closed."""
+    caller = caller_with(request, selectors.UPDATE)
+    action = selectors.action_get_by_reference_for_user(caller.actor, reference, for_write=True)
+    caller.about(action)
+    if not selectors.may_name_owner(caller.actor, action):
+        return Status(403, ErrorOut(detail=services.NAMING_OWNER_REFUSED))
+    body = _json_body(request, OwnerIn, owner_field_errors)
+    if isinstance(body, Status):
+        return body
+    person = None
+    if body.owner_person is not None:
+        # Anyone not in the owner agency, or unknown, gets the same answer: the API tells no one who else
+        # has an account.
+        person = User.objects.filter(email__iexact=body.owner_person.strip()).first()
+        if person is None:
+            return Status(
+                422,
+                ActionErrorsOut(
+                    detail=[
+                        field_error(
+                            "owner_person", services.not_an_owner_message(action.owner_agency), "value_error"
+                        )
+                    ]
+                ),
+            )
+    try:
+        services.action_owner_person_set(action=action, actor=caller.actor, person=person)
+    except DjangoValidationError as refused:
+        return _refusal(refused)
+    return Status(200, _action_out(action))
+
+
 # --- Helpers ------------------------------------------------------------------------------------------------
+
+Body = TypeVar("Body", bound=BaseModel)
+
+
+def _json_body(
+    request: HttpRequest,
+    schema: type[Body],
+    field_errors: Callable[[ValidationError], list[ActionFieldErrorOut]],
+) -> Body | Status[Any]:
+    """The JSON body read strictly, or the answer to give: 400 when it is not JSON, 422 naming each input
+    to fix in the page's words."""
+    try:
+        return schema.model_validate_json(request.body, strict=True)
+    except ValidationError as invalid:
+        unreadable = [e for e in invalid.errors(include_url=False) if e["type"] == "json_invalid"]
+        if unreadable:
+            return Status(
+                400, ErrorOut(detail=f"The body is not valid JSON: {unreadable[0]['ctx']['error']}")
+            )
+        return Status(422, ActionErrorsOut(detail=field_errors(invalid)))
 
 
 def _refusal(refused: DjangoValidationError) -> Status[Any]:

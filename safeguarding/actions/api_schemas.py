@@ -1,8 +1,8 @@
 """The shapes of the action tracker's API: its answers, the bodies it reads, and errors in the site's words.
 
-The two writes read their bodies themselves (see api.py) so that a 422 says what to fix in the words the
+The writes read their bodies themselves (see api.py) so that a 422 says what to fix in the words the
 action page uses; their request bodies are described here, by hand, for the OpenAPI document, and
-`UpdateIn` holds the same rules for the JSON body.
+`UpdateIn` and `OwnerIn` hold the same rules for the JSON bodies.
 """
 
 from __future__ import annotations
@@ -79,6 +79,48 @@ class UpdateIn(BaseModel):
             raise ValueError(NUL_MESSAGE)
         return value
 
+
+# Longest email address (User.email).
+EMAIL_MAX_LENGTH = 254
+
+
+class OwnerIn(BaseModel):
+    """The one person who owns the action, by email address; null for no one."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    owner_person: str | None = PydanticField(max_length=EMAIL_MAX_LENGTH)
+
+    @field_validator("owner_person")
+    @classmethod
+    def _printable(cls, value: str | None) -> str | None:
+        if value is not None and "\x00" in value:
+            raise ValueError(NUL_MESSAGE)
+        return value
+
+
+OWNER_REQUEST_BODY: dict[str, Any] = {
+    "required": True,
+    "description": (
+        "The person who owns the action, as on the action's page: one of the owner agency's active people, "
+        "by email address, or null for no one (the agency's safeguarding leads then hear about it)."
+    ),
+    "content": {
+        "application/json": {
+            "schema": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["owner_person"],
+                "properties": {
+                    "owner_person": {
+                        "anyOf": [{"type": "string", "maxLength": EMAIL_MAX_LENGTH}, {"type": "null"}],
+                        "description": "The email address of one of the owner agency's people, or null",
+                    },
+                },
+            }
+        }
+    },
+}
 
 UPDATE_REQUEST_BODY: dict[str, Any] = {
     "required": True,
@@ -230,6 +272,29 @@ def field_error(field: str, msg: str, kind: str, *, where: str = "body") -> Acti
     return ActionFieldErrorOut(
         loc=[where, *field.split(".")] if field else [where], field=field, msg=msg, type=kind
     )
+
+
+def owner_field_errors(invalid: ValidationError) -> list[ActionFieldErrorOut]:
+    """OwnerIn's errors, one per input to fix."""
+    errors = []
+    for error in invalid.errors(include_url=False):
+        loc = [str(part) for part in error["loc"]]
+        name = loc[0] if loc else ""
+        kind = error["type"]
+        if kind in {"model_type", "model_attributes_type", "dict_type"} and not loc:
+            message = "Send the owner as a JSON object"
+        elif kind == "value_error":
+            message = str((error.get("ctx") or {}).get("error", error["msg"]))
+        elif kind == "extra_forbidden":
+            message = f"{name} is not part of naming an owner: send owner_person only"
+        elif kind == "missing":
+            message = "Send owner_person: an email address, or null for no one"
+        elif kind == "string_too_long":
+            message = f"An email address is {EMAIL_MAX_LENGTH} characters or fewer"
+        else:
+            message = "The owner must be an email address, or null for no one"
+        errors.append(field_error(".".join(loc), message, kind))
+    return errors
 
 
 def update_field_errors(invalid: ValidationError) -> list[ActionFieldErrorOut]:

@@ -6,8 +6,10 @@ from typing import Any
 
 from django import forms
 
-from safeguarding.accounts.models import Agency
+from safeguarding.accounts.models import Agency, User
 from safeguarding.actions.models import THEMES, Action
+from safeguarding.actions.selectors import owner_candidates
+from safeguarding.actions.services import not_an_owner_message
 from safeguarding.core.forms import GovukCheckboxes, GovukDateField, GovukForm
 
 
@@ -74,6 +76,52 @@ class ImpactForm(GovukForm):
         required=False,
         max_length=30,
         help_text="Or the code of a reported multi-agency audit round that shows it, like MAA-2022-23-Q4",
+    )
+
+
+class OwnerPersonForm(GovukForm):
+    """Offers the owner agency's people today; anyone else is refused in the service's words."""
+
+    owner_person = forms.ModelChoiceField(
+        label="Owner",
+        queryset=User.objects.none(),
+        required=False,
+        empty_label="No one: the agency's safeguarding leads hear about it",
+    )
+
+    def __init__(self, *args: Any, action: Action, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["owner_person"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = owner_candidates(action.owner_agency_id)
+        field.error_messages["invalid_choice"] = not_an_owner_message(action.owner_agency)
+
+
+class ReassignForm(GovukForm):
+    owner_agency = forms.ModelChoiceField(
+        label="New owner agency",
+        queryset=Agency.objects.filter(active=True).order_by("name"),
+        empty_label="Select one",
+        error_messages={
+            "required": "Choose the agency that will own the action",
+            "invalid_choice": "Choose the agency that will own the action from the list",
+        },
+    )
+    reason = forms.CharField(
+        label="Why it is being reassigned",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Written on the action as a progress update",
+        error_messages={"required": "Enter why the action is being reassigned"},
+    )
+
+
+class DueDateForm(GovukForm):
+    due_date = GovukDateField(label="New due date", help_text="For example, 30 9 2024")
+    reason = forms.CharField(
+        label="Why the due date is changing",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Written on the action as a progress update, with the old and new dates",
+        error_messages={"required": "Enter why the due date is changing"},
     )
 
 

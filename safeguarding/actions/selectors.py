@@ -30,8 +30,15 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
-from safeguarding.access.permissions import get_for_user, holds, holds_partnership_wide, visible_to
-from safeguarding.accounts.models import Membership
+from safeguarding.access.permissions import (
+    can,
+    get_for_user,
+    held_grants,
+    holds,
+    holds_partnership_wide,
+    visible_to,
+)
+from safeguarding.accounts.models import Membership, User
 from safeguarding.actions.models import Action, ActionEvidence
 from safeguarding.core.attention import AttentionItem
 from safeguarding.frontdoor.measures import Period, financial_year_of
@@ -98,6 +105,26 @@ def action_owner_emails(action: Action) -> list[str]:
     return sorted(email for email in emails if email)
 
 
+def owner_candidates(agency_id: int) -> QuerySet[User]:
+    """Who may own an action of an agency: its people today (active, with a current membership of it)."""
+    members = Membership.objects.current().filter(agency_id=agency_id).values("user_id")
+    return User.objects.filter(pk__in=members).order_by("full_name", "email")
+
+
+def may_own(person: Any, agency_id: int) -> bool:
+    return owner_candidates(agency_id).filter(pk=person.pk).exists()
+
+
+def may_name_owner(user: Any, action: Action) -> bool:
+    """Who may name (or change) the one person who owns an action: the business unit (action.manage on it),
+    or the owner agency's own people who update its actions (an agency lead names a colleague). Someone
+    who updates actions across the partnership from another agency (a case reviewer) may not."""
+    if can(user, MANAGE, action):
+        return True
+    in_owner_agency = any(grant.agency_id == action.owner_agency_id for grant in held_grants(user))
+    return in_owner_agency and can(user, UPDATE, action)
+
+
 def _overdue_q(today: date) -> Q:
     return Q(due_date__lt=today, closed_at__isnull=True, status__in=OPEN_STATUSES)
 
@@ -142,15 +169,24 @@ def stale(queryset: QuerySet[Action], *, now: datetime | None = None) -> QuerySe
 
 def from_source(queryset: QuerySet[Action], source_ref: str) -> QuerySet[Action]:
     """Actions from one source and everything within it: "W14" finds W14's own actions and those of its
-    recommendations ("W14/R1", "W14/R2"); "W14/R2" finds that recommendation's only."""
+    recommendations ("W14/R1", "W14/R2"); "W14/R2" finds that recommendation's only. Capitals or not."""
     ref = source_ref.strip()
-    return queryset.filter(Q(source_ref=ref) | Q(source_ref__startswith=f"{ref}/"))
+    if "\x00" in ref:
+        # No code holds NUL, and PostgreSQL refuses it in a query.
+        return queryset.none()
+    # Codes are written in capitals; someone typing "w14" means W14.
+    return queryset.filter(Q(source_ref__iexact=ref) | Q(source_ref__istartswith=f"{ref}/"))
 
 
 def awaiting_evidence(queryset: QuerySet[Action]) -> QuerySet[Action]:
     """Marked complete but not yet done with: no evidence attached, or not yet closed by the business unit."""
     has_evidence = Exists(ActionEvidence.objects.filter(action=OuterRef("pk")))
     return queryset.filter(status=Action.Status.COMPLETE).filter(~has_evidence | Q(closed_at__isnull=True))
+
+
+def impact_not_recorded(queryset: QuerySet[Action]) -> QuerySet[Action]:
+    """Closed as complete, but nobody has yet recorded how their impact was assured."""
+    return queryset.filter(status=Action.Status.COMPLETE, closed_at__isnull=False, impact_approach="")
 
 
 def completed_in_financial_year(queryset: QuerySet[Action], *, today: date | None = None) -> QuerySet[Action]:
@@ -170,11 +206,13 @@ class TrackerFilters:
     agency: str = ""
     theme: str = ""
     source_kind: str = ""
+    source: str = ""  # a source's code: "W14" (a review and its recommendations) or "W14/R2" (one of them)
     status: str = ""
     overdue: bool = False
     stale: bool = False
     awaiting_evidence: bool = False
     completed_this_year: bool = False
+    impact_missing: bool = False
 
     @classmethod
     def from_query(cls, query: Any) -> TrackerFilters:
@@ -182,11 +220,13 @@ class TrackerFilters:
             agency=query.get("agency", "").strip(),
             theme=query.get("theme", "").strip(),
             source_kind=query.get("source_kind", "").strip(),
+            source=query.get("source", "").strip(),
             status=query.get("status", "").strip(),
             overdue=query.get("overdue") == "1",
             stale=query.get("stale") == "1",
             awaiting_evidence=query.get("awaiting_evidence") == "1",
             completed_this_year=query.get("completed_this_year") == "1",
+            impact_missing=query.get("impact_missing") == "1",
         )
 
 
@@ -203,6 +243,8 @@ def tracker(
         queryset = queryset.filter(themes__icontains=f'"{filters.theme}"')
     if filters.source_kind:
         queryset = queryset.filter(source_kind=filters.source_kind)
+    if filters.source:
+        queryset = from_source(queryset, filters.source)
     if filters.status:
         queryset = queryset.filter(status=filters.status)
     if filters.overdue:
@@ -213,23 +255,32 @@ def tracker(
         queryset = awaiting_evidence(queryset)
     if filters.completed_this_year:
         queryset = completed_in_financial_year(queryset, today=today)
+    if filters.impact_missing:
+        queryset = impact_not_recorded(queryset)
     return queryset
 
 
 def actions_attention(user: Any) -> list[AttentionItem]:
     """Home-page items: for the business unit (action.manage across the partnership), the actions marked
-    complete that wait for it to review their evidence and close them; for an agency that updates its own
-    actions, those overdue and those with no recent update."""
+    complete that wait for it to review their evidence and close them, and those closed as complete whose
+    impact is not yet recorded; for an agency that updates its own actions, those overdue and those with no
+    recent update."""
     tracker_url = reverse("actions:home")
     if holds_partnership_wide(user, MANAGE):
-        waiting = awaiting_evidence(actions_visible_to(user)).count()
+        visible = actions_visible_to(user)
         return [
             AttentionItem(
                 "Completed actions to review",
-                waiting,
+                awaiting_evidence(visible).count(),
                 f"{tracker_url}?awaiting_evidence=1",
                 "Marked complete by their agency: review the evidence, then close them or send them back.",
-            )
+            ),
+            AttentionItem(
+                "Closed as complete, impact not recorded",
+                impact_not_recorded(visible).count(),
+                f"{tracker_url}?impact_missing=1",
+                "Record how each one's impact was assured, and how strong the evidence is.",
+            ),
         ]
     if not holds(user, UPDATE):
         return []

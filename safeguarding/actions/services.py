@@ -8,6 +8,12 @@ Rules (issue 6, section 4):
   evidence is not enough: the reason is written as an update, the action is in progress again, and the
   owner (or the owner agency's safeguarding leads) is emailed.
 - Impact is recorded only on a closed, complete action, by one of the partnership's five approaches.
+- The one person who owns an action is named by the business unit or by the owner agency's own people who
+  update its actions; it must be someone the owner agency has today. They are emailed when someone else
+  names them.
+- Only action.manage reassigns an action to another agency or moves its due date, always with a reason,
+  written as a progress update so that drift stays visible (and kept in the action's history).
+- A closed action's owner, agency and due date no longer change.
 - action_create does not check the actor's permission: its callers do (the create page needs action.manage
   across the partnership; the reviews app creates actions for a review's recommendations under
   review.manage).
@@ -28,12 +34,17 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import dateformat, timezone
 
 from safeguarding.access.permissions import can
 from safeguarding.accounts.models import Agency
 from safeguarding.actions.models import THEMES, Action, ActionEvidence, ActionUpdate
-from safeguarding.actions.selectors import action_owner_emails, action_owner_person_reachable
+from safeguarding.actions.selectors import (
+    action_owner_emails,
+    action_owner_person_reachable,
+    may_name_owner,
+    may_own,
+)
 from safeguarding.core.reminders import site_link
 from safeguarding.frontdoor.services.attachments import AttachmentRefused, attachment_check
 
@@ -241,6 +252,131 @@ def _sent_back_email(action_pk: int, reason: str) -> None:
     )
 
 
+NAMING_OWNER_REFUSED = (
+    "Only the business unit, or the owner agency's people who update its actions, can name its owner"
+)
+
+
+def not_an_owner_message(agency: Agency) -> str:
+    """What is wrong when someone named as an action's owner is not one of the owner agency's people."""
+    return f"Choose someone who works for {agency.name} now: only its active members can own its actions"
+
+
+def _stamp_history(action: Action, actor: Any, reason: str) -> None:
+    # simple_history records who made the change and why on the action's historical row.
+    action._history_user = actor  # type: ignore[attr-defined]
+    action._change_reason = reason  # type: ignore[attr-defined]
+
+
+def _locked_open(action: Action, closed_message: str) -> Action:
+    """The action, locked for this transaction; refused when it is closed."""
+    # No select_related: PostgreSQL cannot lock the nullable side of the join to the owner person.
+    locked = Action.objects.select_for_update().get(pk=action.pk)
+    if locked.is_closed:
+        raise ValidationError(closed_message)
+    return locked
+
+
+def action_owner_person_set(*, action: Action, actor: Any, person: Any) -> Action:
+    """Name the one person who owns the action (None: no one). They must be one of the owner agency's
+    active people; once the change commits they are emailed, unless they named themselves."""
+    if not may_name_owner(actor, action):
+        raise PermissionDenied(NAMING_OWNER_REFUSED)
+    with transaction.atomic():
+        locked = _locked_open(action, "This action is closed: its owner can no longer be changed")
+        if person is not None and not may_own(person, locked.owner_agency_id):
+            raise ValidationError({"owner_person": not_an_owner_message(locked.owner_agency)})
+        if person != locked.owner_person:
+            locked.owner_person = person
+            _stamp_history(locked, actor, "Owner named" if person is not None else "Owner removed")
+            locked.save(update_fields=["owner_person"])
+            if person is not None and person != actor:
+                action_pk = locked.pk
+                transaction.on_commit(lambda: _owner_named_email(action_pk))
+    action.owner_person = locked.owner_person
+    return locked
+
+
+def _owner_named_email(action_pk: int) -> None:
+    action = Action.objects.select_related("owner_agency", "owner_person").get(pk=action_pk)
+    if not action_owner_person_reachable(action):
+        return
+    context = {
+        "action": action,
+        "link": site_link(reverse("actions:detail", args=[action.pk])),
+        "partnership_name": settings.PARTNERSHIP_NAME,
+    }
+    send_mail(
+        subject=f"{action.reference}: you now own this action",
+        message=render_to_string("actions/email/owner_named.txt", context),
+        from_email=None,
+        recipient_list=[action.owner_person.email],  # type: ignore[union-attr]
+        fail_silently=True,
+    )
+
+
+def _long_date(day: date) -> str:
+    return dateformat.format(day, "j F Y")
+
+
+def action_reassign(*, action: Action, actor: Any, agency: Agency | None, reason: str) -> ActionUpdate:
+    """The business unit gives the action to another agency, saying why. The owner person stays only if
+    they belong to the new agency too. Written as a progress update: "Reassigned from X to Y: why"."""
+    _require(actor, MANAGE, action)
+    errors: dict[str, str] = {}
+    if agency is None:
+        errors["owner_agency"] = "Choose the agency that will own the action"
+    elif not agency.active:
+        errors["owner_agency"] = f"{agency.name} is no longer active: choose another agency"
+    if not reason.strip():
+        errors["reason"] = "Enter why the action is being reassigned"
+    if errors:
+        raise ValidationError(errors)
+    assert agency is not None
+    with transaction.atomic():
+        locked = _locked_open(action, "This action is closed: it can no longer be reassigned")
+        previous = locked.owner_agency
+        if agency.pk == previous.pk:
+            raise ValidationError({"owner_agency": f"{agency.name} already owns this action: choose another"})
+        text = f"Reassigned from {previous.name} to {agency.name}: {reason.strip()}"
+        update = ActionUpdate.objects.create(action=locked, text=text, written_by=actor)
+        locked.owner_agency = agency
+        if locked.owner_person is not None and not may_own(locked.owner_person, agency.pk):
+            locked.owner_person = None
+        _stamp_history(locked, actor, text)
+        locked.save(update_fields=["owner_agency", "owner_person"])
+    action.owner_agency, action.owner_person = locked.owner_agency, locked.owner_person
+    return update
+
+
+def action_due_date_change(*, action: Action, actor: Any, due_date: date | None, reason: str) -> ActionUpdate:
+    """The business unit moves the due date, saying why. Written as a progress update: "Due date moved
+    from 30 June 2023 to 30 September 2023: why", so that a date moved again and again stays visible."""
+    _require(actor, MANAGE, action)
+    errors: dict[str, str] = {}
+    if due_date is None:
+        errors["due_date"] = "Enter the new due date"
+    if not reason.strip():
+        errors["reason"] = "Enter why the due date is changing"
+    if errors:
+        raise ValidationError(errors)
+    assert due_date is not None
+    with transaction.atomic():
+        locked = _locked_open(action, "This action is closed: its due date can no longer be changed")
+        previous = locked.due_date
+        if due_date == previous:
+            raise ValidationError(
+                {"due_date": f"The action is already due on {_long_date(previous)}: enter a different date"}
+            )
+        text = f"Due date moved from {_long_date(previous)} to {_long_date(due_date)}: {reason.strip()}"
+        update = ActionUpdate.objects.create(action=locked, text=text, written_by=actor)
+        locked.due_date = due_date
+        _stamp_history(locked, actor, text)
+        locked.save(update_fields=["due_date"])
+    action.due_date = locked.due_date
+    return update
+
+
 def action_impact_record(
     *,
     action: Action,
@@ -314,8 +450,11 @@ def _audit_round_problem(code: str) -> str | None:
 __all__ = [
     "action_close",
     "action_create",
+    "action_due_date_change",
     "action_evidence_add",
     "action_impact_record",
+    "action_owner_person_set",
+    "action_reassign",
     "action_send_back",
     "action_update_add",
 ]

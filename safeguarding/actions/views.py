@@ -4,7 +4,8 @@ its updates and evidence, and the business unit's forms to create, close and rec
 Views parse the request, call a selector or a service and show a service's ValidationError beside what
 was typed. Access: action.view to see (an agency only its own actions: 404 for others), action.update on
 the owner agency to write updates and upload evidence (403 when visible but not changeable), action.manage
-to create, close, send back and record impact.
+to create, close, send back, reassign, move the due date and record impact. The owner person is named by
+action.manage or by the owner agency's own people who hold action.update (selectors.may_name_owner).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path
+from django.urls import NoReverseMatch, path, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -28,13 +29,25 @@ from safeguarding.accesslog.models import AccessEvent
 from safeguarding.accesslog.services import access_event_record
 from safeguarding.accounts.models import Agency
 from safeguarding.actions import selectors, services
-from safeguarding.actions.forms import ActionCreateForm, EvidenceForm, ImpactForm, SendBackForm, UpdateForm
+from safeguarding.actions.forms import (
+    ActionCreateForm,
+    DueDateForm,
+    EvidenceForm,
+    ImpactForm,
+    OwnerPersonForm,
+    ReassignForm,
+    SendBackForm,
+    UpdateForm,
+)
 from safeguarding.actions.models import THEMES, Action
 from safeguarding.audits.permissions import VIEW as AUDIT_VIEW
 from safeguarding.core.exports import streaming_csv_response, xlsx_response
+from safeguarding.frontdoor.measures import Period, financial_year_of
+from safeguarding.indicators.scorecard import years_with_values
 
 AREA = "actions"
 VIEW, UPDATE, MANAGE = "action.view", "action.update", "action.manage"
+INDICATOR_VIEW = "indicator.view"
 
 
 def _add_errors(form: forms.Form, error: ValidationError, field_map: dict[str, str] | None = None) -> None:
@@ -110,6 +123,9 @@ EXPORT_HEADER = [
     "Closed",
     "Impact approach",
     "Impact rating",
+    "Impact notes",
+    "Impact indicator code",
+    "Impact audit round",
 ]
 
 
@@ -132,6 +148,9 @@ def _export_row(action: Any) -> list[Any]:
         timezone.localtime(action.closed_at).date() if action.closed_at else None,
         action.get_impact_approach_display() if action.impact_approach else "",
         action.get_impact_rating_display() if action.impact_rating else "",
+        action.impact_notes,
+        action.impact_indicator_code,
+        action.impact_audit_code,
     ]
 
 
@@ -198,6 +217,7 @@ def _detail(
     has_errors = bool(close_errors) or any(form.errors for form in forms_.values())
     may_update = not action.is_closed and can(request.user, UPDATE, action)
     may_manage = can(request.user, MANAGE, action)
+    may_change_owner = may_manage and not action.is_closed
     return render(
         request,
         "actions/detail.html",
@@ -216,6 +236,16 @@ def _detail(
             and action.status in Action.FINISHED_STATUSES,
             "may_record_impact": may_manage and action.is_closed and action.status == Action.Status.COMPLETE,
             "may_read_audits": holds(request.user, AUDIT_VIEW),
+            "indicator_link": _indicator_link(request, action),
+            "may_name_owner": not action.is_closed and selectors.may_name_owner(request.user, action),
+            "may_reassign": may_change_owner,
+            "may_move_due_date": may_change_owner,
+            "owner_form": forms_.get("owner_form")
+            or OwnerPersonForm(
+                prefix="owner", action=action, initial={"owner_person": action.owner_person_id}
+            ),
+            "reassign_form": forms_.get("reassign_form") or ReassignForm(prefix="reassign"),
+            "due_date_form": forms_.get("due_date_form") or DueDateForm(prefix="due"),
             "update_form": forms_.get("update_form") or UpdateForm(prefix="update"),
             "evidence_form": forms_.get("evidence_form") or EvidenceForm(prefix="evidence"),
             "send_back_form": forms_.get("send_back_form") or SendBackForm(prefix="send_back"),
@@ -233,6 +263,19 @@ def _detail(
             "close_errors": close_errors or [],
         },
     )
+
+
+def _indicator_link(request: HttpRequest, action: Action) -> str | None:
+    """The scorecard page of the indicator showing the action's impact, for people who may read the
+    scorecard (indicator.view, as its pages ask): its latest year with values, else this financial year."""
+    if not action.impact_indicator_code or not holds(request.user, INDICATOR_VIEW):
+        return None
+    years = years_with_values()
+    period_key = years[0] if years else Period.financial_year(financial_year_of(timezone.localdate())).key
+    try:
+        return reverse("indicators:scorecard-indicator", args=[period_key, action.impact_indicator_code])
+    except NoReverseMatch:  # a code recorded before codes had to be slugs: shown, not linked
+        return None
 
 
 @require_GET
@@ -313,9 +356,76 @@ def _managed_action(request: HttpRequest, pk: int) -> Action:
     action = selectors.action_get_for_user(request.user, pk)
     if not can(request.user, MANAGE, action):
         raise PermissionDenied(
-            "Only the business unit closes actions, sends them back and records their impact"
+            "Only the business unit closes, sends back, reassigns and reschedules actions and records their "
+            "impact"
         )
     return action
+
+
+@require_POST
+@permission_required(UPDATE)
+def owner_person_set(request: HttpRequest, pk: int) -> HttpResponse:
+    """Name the one person who owns the action: the business unit, or a lead of the owner agency."""
+    action = selectors.action_get_for_user(request.user, pk)
+    if not selectors.may_name_owner(request.user, action):
+        raise PermissionDenied(services.NAMING_OWNER_REFUSED)
+    form = OwnerPersonForm(request.POST, prefix="owner", action=action)
+    if form.is_valid():
+        try:
+            services.action_owner_person_set(
+                action=action, actor=request.user, person=form.cleaned_data["owner_person"]
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            named = action.owner_person
+            messages.success(request, f"{named.full_name} now owns the action" if named else "Owner removed")
+            return redirect("actions:detail", pk=action.pk)
+    return _detail(request, action, owner_form=form)
+
+
+@require_POST
+@permission_required(MANAGE)
+def reassign(request: HttpRequest, pk: int) -> HttpResponse:
+    """The business unit gives the action to another agency, with a reason."""
+    action = _managed_action(request, pk)
+    form = ReassignForm(request.POST, prefix="reassign")
+    if form.is_valid():
+        try:
+            services.action_reassign(
+                action=action,
+                actor=request.user,
+                agency=form.cleaned_data["owner_agency"],
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, f"Action {action.reference} reassigned to {action.owner_agency.name}")
+            return redirect("actions:detail", pk=action.pk)
+    return _detail(request, action, reassign_form=form)
+
+
+@require_POST
+@permission_required(MANAGE)
+def due_date_change(request: HttpRequest, pk: int) -> HttpResponse:
+    """The business unit moves the due date, with a reason."""
+    action = _managed_action(request, pk)
+    form = DueDateForm(request.POST, prefix="due")
+    if form.is_valid():
+        try:
+            services.action_due_date_change(
+                action=action,
+                actor=request.user,
+                due_date=form.cleaned_data["due_date"],
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, "Due date changed")
+            return redirect("actions:detail", pk=action.pk)
+    return _detail(request, action, due_date_form=form)
 
 
 @require_POST
@@ -374,4 +484,7 @@ urlpatterns = [
     path("<int:pk>/close/", action_close, name="close"),
     path("<int:pk>/send-back/", send_back, name="send-back"),
     path("<int:pk>/impact/", impact_record, name="impact"),
+    path("<int:pk>/owner/", owner_person_set, name="owner-person"),
+    path("<int:pk>/reassign/", reassign, name="reassign"),
+    path("<int:pk>/due-date/", due_date_change, name="due-date"),
 ]

@@ -286,3 +286,84 @@ def test_the_api_choices_are_the_models() -> None:
     assert components["ActionStatusChoice"]["enum"] == list(Action.Status.values)
     # Named apart from other models' "Status" choices, which the document keeps one of per name.
     assert "not_achievable" not in str(components.get("Status", ""))
+
+
+def test_a_police_lead_names_a_colleague_as_the_owner(
+    personas: Personas, police: Agency, police_lead: User
+) -> None:
+    action = make_action(police, personas.bu_officer)
+    colleague = make_user("referrer", police, full_name="Sam Sergeant", email="s.sergeant@example.org")
+    secret = _secret(police_lead)
+    path = f"{API}/{action.reference}/owner"
+
+    answer = _post_json(path, secret, {"owner_person": "S.Sergeant@example.org"})
+    assert answer.status_code == 200, answer.content
+    assert answer.json()["owner_person"] == "Sam Sergeant"
+    action.refresh_from_db()
+    assert action.owner_person == colleague
+
+    # Someone in another agency and an address no one has get the same answer: the API names no accounts.
+    for email in (personas.b_worker.email, "nobody@example.org"):
+        refused = _post_json(path, secret, {"owner_person": email})
+        assert refused.status_code == 422
+        [error] = refused.json()["detail"]
+        assert (error["field"], error["type"]) == ("owner_person", "value_error")
+        assert error["msg"].startswith("Choose someone who works for Test Police Force now")
+    action.refresh_from_db()
+    assert action.owner_person == colleague
+
+    cleared = _post_json(path, secret, {"owner_person": None})
+    assert cleared.status_code == 200 and cleared.json()["owner_person"] is None
+
+
+@pytest.mark.parametrize(
+    ("body", "field", "message"),
+    [
+        ({}, "owner_person", "Send owner_person"),
+        ({"owner_person": 12}, "owner_person", "The owner must be an email address"),
+        ({"owner_person": "a@example.org", "due_date": "2031-01-01"}, "due_date", "due_date is not part"),
+        ({"owner_person": "a\x00@example.org"}, "owner_person", "Remove the unprintable character (NUL)"),
+        ([], "", "Send the owner as a JSON object"),
+    ],
+)
+def test_bad_owner_bodies_get_field_messages(personas: Personas, body: Any, field: str, message: str) -> None:
+    action = make_action(personas.agency_a, personas.bu_officer)
+    answer = _post_json(f"{API}/{action.reference}/owner", _secret(personas.a_worker), body)
+    assert answer.status_code == 422, answer.content
+    [error] = answer.json()["detail"]
+    assert error["field"] == field and error["msg"].startswith(message)
+    action.refresh_from_db()
+    assert action.owner_person is None
+
+
+def test_naming_the_owner_is_for_the_owner_agency_and_the_business_unit(
+    personas: Personas, police_lead: User
+) -> None:
+    action = make_action(personas.agency_a, personas.bu_officer)
+    path = f"{API}/{action.reference}/owner"
+    body = {"owner_person": personas.a_worker.email}
+    # Another agency's lead: as good as missing.
+    assert _post_json(path, _secret(police_lead), body).status_code == 404
+    # A referrer in agency A reads the action but may not name its owner.
+    assert _post_json(path, _secret(personas.a_readonly), body).status_code == 403
+    # A case reviewer updates actions across the partnership but is not agency A's person.
+    reviewer = _post_json(path, _secret(make_user("case_reviewer", personas.business_unit)), body)
+    assert reviewer.status_code == 403
+    assert reviewer.json()["detail"].startswith("Only the business unit, or the owner agency's people")
+    action.refresh_from_db()
+    assert action.owner_person is None
+    # The business unit may.
+    assert _post_json(path, _secret(personas.bu_officer), body).status_code == 200
+    action.refresh_from_db()
+    assert action.owner_person == personas.a_worker
+
+
+def test_a_closed_action_keeps_its_owner(personas: Personas) -> None:
+    action = closed_complete_action(personas.agency_a, personas.a_worker, personas.bu_officer)
+    answer = _post_json(
+        f"{API}/{action.reference}/owner",
+        _secret(personas.a_worker),
+        {"owner_person": personas.a_worker.email},
+    )
+    assert answer.status_code == 409
+    assert answer.json()["detail"] == "This action is closed: its owner can no longer be changed"

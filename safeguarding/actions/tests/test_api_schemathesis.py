@@ -27,8 +27,9 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("_keep_the_test_con
 ACTIONS = "/api/v1/actions"
 UPDATES = ("POST", "/api/v1/actions/{reference}/updates")
 EVIDENCE = ("POST", "/api/v1/actions/{reference}/evidence")
+OWNER = ("POST", "/api/v1/actions/{reference}/owner")
 EXAMPLES_PER_OPERATION = 30
-# The errors of the rules a JSON schema can't state: the file's content, NUL in text.
+# The errors of the rules a JSON schema can't state: the file's content, who may own, NUL in text.
 RULES_BEYOND_THE_SCHEMA = frozenset({"value_error"})
 VALID_EVIDENCE: dict[str, Any] = {"file": PDF_BYTES, "description": "Training register"}
 
@@ -52,6 +53,7 @@ def test_action_api_conforms_to_its_description(
         ("GET", "/api/v1/actions/{reference}"),
         UPDATES,
         EVIDENCE,
+        OWNER,
     }
     for operation in operations:
         strategy = operation.as_strategy(generation_mode=mode)
@@ -64,6 +66,13 @@ def test_action_api_conforms_to_its_description(
             # Random bytes are never a PDF; mix in a real file for the real action.
             strategy |= operation.as_strategy(
                 generation_mode=mode, path_parameters={"reference": action.reference}, body=VALID_EVIDENCE
+            )
+        if (operation.method.upper(), operation.path) == OWNER and mode == GenerationMode.POSITIVE:
+            # A random address is no one's; mix in one of agency A's people.
+            strategy |= operation.as_strategy(
+                generation_mode=mode,
+                path_parameters={"reference": action.reference},
+                body={"owner_person": personas.a_worker.email},
             )
 
         assert_conforms(
@@ -85,6 +94,7 @@ def test_action_api_conforms_to_its_description(
         assert ("GET", own, 200) in answered and ("GET", ACTIONS, 200) in answered
         assert ("POST", f"{own}/updates", 201) in answered
         assert ("POST", f"{own}/evidence", 201) in answered
+        assert ("POST", f"{own}/owner", 200) in answered
     if persona == "a_readonly":
         # A referrer reads its agency's actions but may write nothing: refused before the body is read.
         assert {status for method, status in statuses if method == "POST"} == {403}

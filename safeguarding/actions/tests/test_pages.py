@@ -9,13 +9,16 @@ from typing import Any
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from safeguarding.accesslog.models import AccessEvent
 from safeguarding.actions.models import Action, ActionEvidence
-from safeguarding.actions.services import action_evidence_add, action_update_add
-from safeguarding.actions.tests.support import PDF_BYTES, make_action, pdf_upload
+from safeguarding.actions.services import action_evidence_add, action_impact_record, action_update_add
+from safeguarding.actions.tests.support import PDF_BYTES, closed_complete_action, make_action, pdf_upload
 from safeguarding.core.testing import Personas, use_private_storage
+from safeguarding.frontdoor.measures import Period, financial_year_of
+from safeguarding.indicators.compute import indicators_compute, indicators_sync
 
 pytestmark = pytest.mark.django_db
 
@@ -226,3 +229,114 @@ def test_exports_are_filtered_scoped_and_formula_safe(personas: Personas) -> Non
     values = [[cell.value for cell in row] for row in sheet.iter_rows()]
     assert len(values) == 2 and values[1][1] == "B's action"
     assert personas.client("sysadmin").get(reverse("actions:export", args=["csv"])).status_code == 403
+
+
+def _csv_rows(response: Any) -> list[dict[str, str]]:
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
+    return [dict(zip(rows[0], row, strict=True)) for row in rows[1:]]
+
+
+def _xlsx_rows(response: Any) -> list[dict[str, Any]]:
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    header, *rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
+    return [dict(zip(header, row, strict=True)) for row in rows]
+
+
+def test_the_tracker_narrows_to_one_source(personas: Personas) -> None:
+    review = make_action(personas.agency_a, personas.bu_officer, title="Review-wide", source_ref="W14")
+    second = make_action(personas.agency_a, personas.bu_officer, title="Second rec", source_ref="W14/R2")
+    make_action(personas.agency_a, personas.bu_officer, title="Other review", source_ref="W140/R1")
+    client = personas.client("bu_officer")
+    page = client.get(reverse("actions:home") + "?source=W14").content.decode()
+    assert review.reference in page and second.reference in page and "Other review" not in page
+    assert 'id="source" name="source" type="text" value="W14"' in page
+    # The downloads carry the same filter.
+    assert reverse("actions:export", args=["csv"]) + "?source=W14" in page
+    page = client.get(reverse("actions:home") + "?source=W14%2FR2").content.decode()
+    assert second.reference in page and review.reference not in page
+    assert "1 action: 0 overdue" in page
+
+
+def test_the_export_follows_the_source_and_carries_the_impact(personas: Personas) -> None:
+    from safeguarding.audits.tests.test_tables import make_round
+
+    indicators_sync()
+    make_round(personas.bu_officer, "2022-23", 4, "neglect", (0, 2, 2, 1))
+    measured = closed_complete_action(personas.agency_a, personas.a_worker, personas.bu_officer)
+    Action.objects.filter(pk=measured.pk).update(source_ref="W14/R1")
+    action_impact_record(
+        action=measured,
+        actor=personas.bu_officer,
+        approach="multi_agency_audit",
+        rating="strong",
+        notes="=SUM(A1:A9) re-audit showed fewer drift cases",
+        indicator_code="contacts",
+        audit_code="MAA-2022-23-Q4",
+    )
+    unmeasured = make_action(personas.agency_a, personas.bu_officer, source_ref="W14")
+    make_action(personas.agency_a, personas.bu_officer, source_ref="W15")
+    url = reverse("actions:export", args=["csv"]) + "?source=W14"
+
+    csv_rows = _csv_rows(personas.client("bu_officer").get(url))
+    xlsx_rows = _xlsx_rows(personas.client("bu_officer").get(url.replace("csv", "xlsx")))
+    for rows in (csv_rows, xlsx_rows):
+        by_reference = {row["Reference"]: row for row in rows}
+        assert set(by_reference) == {measured.reference, unmeasured.reference}
+        row = by_reference[measured.reference]
+        assert (
+            row["Impact approach"],
+            row["Impact rating"],
+            row["Impact notes"],
+            row["Impact indicator code"],
+            row["Impact audit round"],
+        ) == (
+            "A multi-agency audit theme",
+            "Strong evidence of impact",
+            "'=SUM(A1:A9) re-audit showed fewer drift cases",  # never a formula
+            "contacts",
+            "MAA-2022-23-Q4",
+        )
+        assert not by_reference[unmeasured.reference]["Impact approach"]
+
+
+def test_the_impact_indicator_links_to_its_scorecard_page_for_those_who_read_it(personas: Personas) -> None:
+
+    indicators_sync()
+    action = closed_complete_action(personas.agency_a, personas.a_worker, personas.bu_officer)
+    action_impact_record(
+        action=action,
+        actor=personas.bu_officer,
+        approach="deep_dive",
+        rating="some",
+        indicator_code="contacts",
+    )
+    url = reverse("actions:detail", args=[action.pk])
+    # No year has values yet: the link opens this financial year's page for the indicator.
+
+    this_year = Period.financial_year(financial_year_of(timezone.localdate())).key
+    scorecard = reverse("indicators:scorecard-indicator", args=[this_year, "contacts"])
+    for reader in ("bu_officer", "a_worker"):  # both hold indicator.view
+        client = personas.client(reader)
+        assert f'href="{scorecard}"' in client.get(url).content.decode(), reader
+        assert client.get(scorecard).status_code == 200, reader
+    # A referrer reads agency A's actions but not the scorecard: the code, without a link it could not open.
+    page = personas.client("a_readonly").get(url).content.decode()
+    assert "(indicator contacts)" in page and f'href="{scorecard}"' not in page
+    assert personas.client("a_readonly").get(scorecard).status_code == 403
+    # Once a year has been computed, the link opens the latest such year.
+    indicators_compute(year=2022)
+    computed = reverse("indicators:scorecard-indicator", args=["2022-23", "contacts"])
+    assert f'href="{computed}"' in personas.client("bu_officer").get(url).content.decode()
+
+
+def test_the_tracker_lists_completed_actions_with_no_impact(personas: Personas) -> None:
+
+    unmeasured = closed_complete_action(personas.agency_a, personas.a_worker, personas.bu_officer)
+    still_open = make_action(personas.agency_a, personas.bu_officer)
+    client = personas.client("bu_officer")
+    tracker = client.get(reverse("actions:home")).content.decode()
+    link = reverse("actions:home") + "?impact_missing=1"
+    assert f'id="impact-missing-link" href="{link}"' in tracker
+    page = client.get(link).content.decode()
+    assert unmeasured.reference in page and still_open.reference not in page
+    assert 'id="impact_missing" name="impact_missing" type="checkbox" value="1" checked' in page

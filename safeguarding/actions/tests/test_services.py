@@ -267,3 +267,58 @@ def test_tracker_filters(personas: Personas) -> None:
     rows = selectors.tracker(personas.b_worker, selectors.TrackerFilters())
     assert [a.pk for a in rows] == [b_action.pk]
     assert a_action.pk not in [a.pk for a in rows]
+
+
+def test_tracker_source_filter(personas: Personas) -> None:
+    for ref in ("W14", "W14/R1", "W14/R2", "W140/R1", "W15", ""):
+        make_action(personas.agency_a, personas.bu_officer, title=ref or "No source", source_ref=ref)
+
+    def titles(source: str) -> set[str]:
+        rows = selectors.tracker(personas.bu_officer, selectors.TrackerFilters.from_query({"source": source}))
+        return {a.title for a in rows}
+
+    # A review's code finds its own actions and its recommendations'; never another review's (W140).
+    assert titles("W14") == {"W14", "W14/R1", "W14/R2"}
+    assert titles(" w14 ") == {"W14", "W14/R1", "W14/R2"}
+    assert titles("W14/R2") == {"W14/R2"}
+    assert titles("W1") == set()
+    assert titles("W14\x00") == set()
+    assert titles("") == {"W14", "W14/R1", "W14/R2", "W140/R1", "W15", "No source"}
+    # Agency B's lead sees none of agency A's, whatever the source.
+    b_rows = selectors.tracker(personas.b_worker, selectors.TrackerFilters(source="W14"))
+    assert list(b_rows) == []
+
+
+def test_impact_can_point_to_an_indicator_in_the_registry(personas: Personas) -> None:
+    from safeguarding.indicators.compute import indicators_sync
+
+    indicators_sync()  # the registry's indicators, as the scorecard has them
+    action = closed_complete_action(personas.agency_a, personas.a_worker, personas.bu_officer)
+    action_impact_record(
+        action=action,
+        actor=personas.bu_officer,
+        approach="single_agency_evidence",
+        rating="some",
+        indicator_code=" contacts ",
+    )
+    action.refresh_from_db()
+    assert (action.impact_approach, action.impact_indicator_code) == ("single_agency_evidence", "contacts")
+
+
+def test_closed_as_complete_with_no_impact_recorded(personas: Personas) -> None:
+    measured = closed_complete_action(personas.agency_a, personas.a_worker, personas.bu_officer)
+    unmeasured = closed_complete_action(personas.agency_b, personas.b_worker, personas.bu_officer)
+    open_complete = make_action(personas.agency_a, personas.bu_officer)
+    action_update_add(action=open_complete, actor=personas.a_worker, text="Done", status="complete")
+    dropped = make_action(personas.agency_a, personas.bu_officer)
+    action_update_add(action=dropped, actor=personas.a_worker, text="Service closed", status="not_achievable")
+    action_close(action=dropped, actor=personas.bu_officer)
+    action_impact_record(action=measured, actor=personas.bu_officer, approach="deep_dive", rating="some")
+
+    def references(user: Any) -> set[str]:
+        rows = selectors.tracker(user, selectors.TrackerFilters.from_query({"impact_missing": "1"}))
+        return {a.reference for a in rows}
+
+    # Not the measured one, not the one still open, not the one closed as not achievable.
+    assert references(personas.bu_officer) == {unmeasured.reference}
+    assert references(personas.a_worker) == set()  # agency B's is not agency A's to see
