@@ -110,9 +110,7 @@ def _clock(name: str, title: str, start: date, done_on: date | None, now: Any = 
     if done_on is not None:
         late = " (late)" if done_on > due else ""
         return ReviewClock(name, title, due, ClockState.DONE, f"Done on {done_on:%-d %B %Y}{late}", done_on)
-    status = deadline_status(due, now=now)
-    state = ClockState.OVERDUE if status.state == DeadlineState.OVERDUE else ClockState.DUE
-    return ReviewClock(name, title, due, state, status.label, None, status.working_days_left)
+    return _open_clock(name, title, due, now)
 
 
 def review_clocks(review: CaseReview, *, now: Any = None) -> list[ReviewClock]:
@@ -170,24 +168,23 @@ def _information_clocks(review: CaseReview, now: Any) -> list[ReviewClock]:
     """
     if _has_rapid_review(review):
         return []
-    clocks = []
-    for request in _requests_of(review):
-        if request.returned_on is not None:
-            continue
-        status = deadline_status(request.due_date, now=now)
-        state = ClockState.OVERDUE if status.state == DeadlineState.OVERDUE else ClockState.DUE
-        clocks.append(
-            ReviewClock(
-                f"information-{request.agency_id}",
-                f"Information from {request.agency.name}",
-                request.due_date,
-                state,
-                status.label,
-                None,
-                status.working_days_left,
-            )
+    return [
+        _open_clock(
+            f"information-{request.agency_id}",
+            f"Information from {request.agency.name}",
+            request.due_date,
+            now,
         )
-    return clocks
+        for request in _requests_of(review)
+        if request.returned_on is None
+    ]
+
+
+def _open_clock(name: str, title: str, due: date, now: Any) -> ReviewClock:
+    """A deadline not met yet (a planned date, a due date), due or overdue as of `now`."""
+    status = deadline_status(due, now=now)
+    state = ClockState.OVERDUE if status.state == DeadlineState.OVERDUE else ClockState.DUE
+    return ReviewClock(name, title, due, state, status.label, None, status.working_days_left)
 
 
 def _requests_of(review: CaseReview) -> list[RapidReviewRequest]:
@@ -259,24 +256,16 @@ def _milestone_clocks(review: CaseReview, now: Any) -> list[ReviewClock]:
     """
     if review_is_paused(review) or review.status in FINISHED_STATUSES:
         return []
-    clocks = []
-    for milestone in _milestones_of(review):
-        if milestone.done_on is not None or milestone.planned_date is None:
-            continue
-        status = deadline_status(milestone.planned_date, now=now)
-        state = ClockState.OVERDUE if status.state == DeadlineState.OVERDUE else ClockState.DUE
-        clocks.append(
-            ReviewClock(
-                f"milestone-{milestone.stage.replace('_', '-')}",
-                milestone.get_stage_display(),
-                milestone.planned_date,
-                state,
-                status.label,
-                None,
-                status.working_days_left,
-            )
+    return [
+        _open_clock(
+            f"milestone-{milestone.stage.replace('_', '-')}",
+            milestone.get_stage_display(),
+            milestone.planned_date,
+            now,
         )
-    return clocks
+        for milestone in _milestones_of(review)
+        if milestone.done_on is None and milestone.planned_date is not None
+    ]
 
 
 @dataclass(frozen=True)
