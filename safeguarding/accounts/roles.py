@@ -121,6 +121,11 @@ _PERMISSION_LIST = [
     Permission("review.manage", "Case reviews", "Refer, run and record case reviews"),
     Permission("review.identity.view", "Case reviews", "See who a case review is about", identifiable=True),
     Permission(
+        "review.material.view",
+        "Case reviews",
+        "Read a review's case material: rapid review findings, the Panel's response, terms of reference",
+    ),
+    Permission(
         "review.propose",
         "Case reviews",
         "Put a case forward to the business unit for consideration of a review",
@@ -182,6 +187,7 @@ _BUSINESS_UNIT = (
         "action.update",
         "action.manage",
         "review.manage",
+        "review.material.view",
         "review.propose",
         "audit.manage",
         "selfassessment.manage",
@@ -288,7 +294,7 @@ _ROLE_LIST = [
         "Executive member",
         "A lead or delegated safeguarding partner on the executive: sets priorities and holds partners to "
         "account.",
-        (*_READ_PARTNERSHIP_ASSURANCE, *_g(PARTNERSHIP, "governance.manage")),
+        (*_READ_PARTNERSHIP_ASSURANCE, *_g(PARTNERSHIP, "governance.manage", "review.material.view")),
     ),
     Role(
         "auditor",
@@ -305,7 +311,7 @@ _ROLE_LIST = [
         "Sits on the practice review group or leads reviews; the only role that sees who a review is about.",
         (
             *_g(PARTNERSHIP, "review.view", "review.manage", "review.identity.view", "action.view"),
-            *_g(PARTNERSHIP, "review.propose", "action.update", "learning.view"),
+            *_g(PARTNERSHIP, "review.material.view", "review.propose", "action.update", "learning.view"),
         ),
     ),
     Role(

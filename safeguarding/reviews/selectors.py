@@ -86,6 +86,17 @@ def review_get_for_user(user: Any, code: str, *, for_write: bool = False) -> Cas
     return review
 
 
+MATERIAL = "review.material.view"
+
+
+def may_see_case_material(user: Any, review: CaseReview) -> bool:
+    """Whether the person may read the review's case material (the rapid review's immediate actions,
+    learning and the Panel's response; the terms of reference): case-review roles and the executive, who
+    decide on reviews (issue 6, section 7). Everyone else with review.view follows a review by its code,
+    status, dates and deadlines."""
+    return can(user, MATERIAL, review)
+
+
 def may_see_identity(user: Any, review: CaseReview | None = None) -> bool:
     """Whether the person may see who a review is about (or, with no review, exact equality counts): they
     hold review.identity.view and have proved two factors this session, as DESIGN.md asks of identifiable

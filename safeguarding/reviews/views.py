@@ -69,6 +69,7 @@ from safeguarding.reviews.selectors import (
     PROPOSE,
     VIEW,
     information_overdue_ids,
+    may_see_case_material,
     may_see_identity,
     proposal_get_for_user,
     proposals_visible_to,
@@ -182,6 +183,7 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
             "paused": review_is_paused(review),
             "can_manage": can(request.user, MANAGE, review),
             "may_see_identity": identity_shown,
+            "may_see_material": may_see_case_material(request.user, review),
             # A case reviewer signed in with a password only: say how to see who the review is about.
             "identity_needs_two_factor": not identity_shown and can(request.user, IDENTITY, review),
             "subject": subject,

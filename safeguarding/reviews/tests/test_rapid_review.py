@@ -9,9 +9,10 @@ from typing import Any
 
 import pytest
 from django.core import mail
+from django.test import Client
 from django.urls import reverse
 
-from safeguarding.core.testing import Personas, date_post
+from safeguarding.core.testing import Personas, date_post, make_user, sign_in
 from safeguarding.reviews import services
 from safeguarding.reviews.models import CaseReview, Decision, RapidReviewRequest
 from safeguarding.reviews.reminders import reviews_remind
@@ -174,3 +175,37 @@ def test_the_panels_response_is_recorded_after_the_meeting(personas: Personas) -
     )
     page = client.get(reverse("reviews:detail", args=["W14"]))
     assert "The Panel agrees that a local review is appropriate (1 November 2022)" in page.text
+
+
+def test_case_material_is_for_case_review_roles_and_the_executive(personas: Personas) -> None:
+    review = _notified(personas)
+    _meeting(
+        personas,
+        review,
+        immediate_actions="Siblings seen by the duty social worker",
+        panel_response="The Panel agrees",
+        panel_response_date=date(2022, 10, 20),
+    )
+    url = reverse("reviews:detail", args=["W14"])
+    readers = {
+        "case_reviewer": make_user("case_reviewer", personas.business_unit),
+        "executive_member": make_user("executive_member", personas.agency_a),
+        "subgroup_member": make_user("subgroup_member", personas.agency_a),
+        "independent_scrutineer": make_user("independent_scrutineer", personas.business_unit),
+    }
+    seen = {}
+    for role, user in readers.items():
+        page = sign_in(Client(), user).get(url)
+        assert page.status_code == 200 and "Review W14" in page.text
+        seen[role] = (
+            "Siblings seen by the duty social worker" in page.text and "The Panel agrees" in page.text
+        )
+    assert seen == {
+        "case_reviewer": True,
+        "executive_member": True,
+        "subgroup_member": False,
+        "independent_scrutineer": False,
+    }
+    member_page = sign_in(Client(), readers["subgroup_member"]).get(url).text
+    assert "Restricted to case-review roles and the executive" in member_page
+    assert "4 October 2022" in member_page  # the meeting's date is not case material
