@@ -10,6 +10,7 @@ action.manage or by the owner agency's own people who hold action.update (select
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -278,6 +279,30 @@ def _indicator_link(request: HttpRequest, action: Action) -> str | None:
         return None
 
 
+def _detail_form_post(
+    request: HttpRequest,
+    action: Action,
+    form: forms.Form,
+    form_key: str,
+    *,
+    write: Callable[[dict[str, Any]], Any],
+    done: Callable[[], str],
+) -> HttpResponse:
+    """One of the action page's forms posted: on success say `done()` (read after the write, so it can name
+    what changed) and go back to the action; otherwise the action page again with the service's or the
+    form's errors beside what was typed."""
+    if form.is_valid():
+        try:
+            write(form.cleaned_data)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, done())
+            return redirect("actions:detail", pk=action.pk)
+    posted: dict[str, Any] = {form_key: form}  # the name _detail knows this form by, e.g. "owner_form"
+    return _detail(request, action, **posted)
+
+
 @require_GET
 @permission_required(VIEW)
 def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -288,42 +313,32 @@ def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required(UPDATE)
 def update_add(request: HttpRequest, pk: int) -> HttpResponse:
     action = selectors.action_get_for_user(request.user, pk, for_write=True)
-    form = UpdateForm(request.POST, prefix="update")
-    if form.is_valid():
-        try:
-            services.action_update_add(
-                action=action,
-                actor=request.user,
-                text=form.cleaned_data["text"],
-                status=form.cleaned_data["status"],
-            )
-        except ValidationError as error:
-            _add_errors(form, error)
-        else:
-            messages.success(request, "Update added")
-            return redirect("actions:detail", pk=action.pk)
-    return _detail(request, action, update_form=form)
+    return _detail_form_post(
+        request,
+        action,
+        UpdateForm(request.POST, prefix="update"),
+        "update_form",
+        write=lambda data: services.action_update_add(
+            action=action, actor=request.user, text=data["text"], status=data["status"]
+        ),
+        done=lambda: "Update added",
+    )
 
 
 @require_POST
 @permission_required(UPDATE)
 def evidence_add(request: HttpRequest, pk: int) -> HttpResponse:
     action = selectors.action_get_for_user(request.user, pk, for_write=True)
-    form = EvidenceForm(request.POST, request.FILES, prefix="evidence")
-    if form.is_valid():
-        try:
-            services.action_evidence_add(
-                action=action,
-                actor=request.user,
-                upload=form.cleaned_data["file"],
-                description=form.cleaned_data["description"],
-            )
-        except ValidationError as error:
-            _add_errors(form, error)
-        else:
-            messages.success(request, "Evidence uploaded")
-            return redirect("actions:detail", pk=action.pk)
-    return _detail(request, action, evidence_form=form)
+    return _detail_form_post(
+        request,
+        action,
+        EvidenceForm(request.POST, request.FILES, prefix="evidence"),
+        "evidence_form",
+        write=lambda data: services.action_evidence_add(
+            action=action, actor=request.user, upload=data["file"], description=data["description"]
+        ),
+        done=lambda: "Evidence uploaded",
+    )
 
 
 @require_GET
@@ -369,19 +384,18 @@ def owner_person_set(request: HttpRequest, pk: int) -> HttpResponse:
     action = selectors.action_get_for_user(request.user, pk)
     if not selectors.may_name_owner(request.user, action):
         raise PermissionDenied(services.NAMING_OWNER_REFUSED)
-    form = OwnerPersonForm(request.POST, prefix="owner", action=action)
-    if form.is_valid():
-        try:
-            services.action_owner_person_set(
-                action=action, actor=request.user, person=form.cleaned_data["owner_person"]
-            )
-        except ValidationError as error:
-            _add_errors(form, error)
-        else:
-            named = action.owner_person
-            messages.success(request, f"{named.full_name} now owns the action" if named else "Owner removed")
-            return redirect("actions:detail", pk=action.pk)
-    return _detail(request, action, owner_form=form)
+    return _detail_form_post(
+        request,
+        action,
+        OwnerPersonForm(request.POST, prefix="owner", action=action),
+        "owner_form",
+        write=lambda data: services.action_owner_person_set(
+            action=action, actor=request.user, person=data["owner_person"]
+        ),
+        done=lambda: (
+            f"{action.owner_person.full_name} now owns the action" if action.owner_person else "Owner removed"
+        ),
+    )
 
 
 @require_POST
@@ -389,21 +403,16 @@ def owner_person_set(request: HttpRequest, pk: int) -> HttpResponse:
 def reassign(request: HttpRequest, pk: int) -> HttpResponse:
     """The business unit gives the action to another agency, with a reason."""
     action = _managed_action(request, pk)
-    form = ReassignForm(request.POST, prefix="reassign")
-    if form.is_valid():
-        try:
-            services.action_reassign(
-                action=action,
-                actor=request.user,
-                agency=form.cleaned_data["owner_agency"],
-                reason=form.cleaned_data["reason"],
-            )
-        except ValidationError as error:
-            _add_errors(form, error)
-        else:
-            messages.success(request, f"Action {action.reference} reassigned to {action.owner_agency.name}")
-            return redirect("actions:detail", pk=action.pk)
-    return _detail(request, action, reassign_form=form)
+    return _detail_form_post(
+        request,
+        action,
+        ReassignForm(request.POST, prefix="reassign"),
+        "reassign_form",
+        write=lambda data: services.action_reassign(
+            action=action, actor=request.user, agency=data["owner_agency"], reason=data["reason"]
+        ),
+        done=lambda: f"Action {action.reference} reassigned to {action.owner_agency.name}",
+    )
 
 
 @require_POST
@@ -411,21 +420,16 @@ def reassign(request: HttpRequest, pk: int) -> HttpResponse:
 def due_date_change(request: HttpRequest, pk: int) -> HttpResponse:
     """The business unit moves the due date, with a reason."""
     action = _managed_action(request, pk)
-    form = DueDateForm(request.POST, prefix="due")
-    if form.is_valid():
-        try:
-            services.action_due_date_change(
-                action=action,
-                actor=request.user,
-                due_date=form.cleaned_data["due_date"],
-                reason=form.cleaned_data["reason"],
-            )
-        except ValidationError as error:
-            _add_errors(form, error)
-        else:
-            messages.success(request, "Due date changed")
-            return redirect("actions:detail", pk=action.pk)
-    return _detail(request, action, due_date_form=form)
+    return _detail_form_post(
+        request,
+        action,
+        DueDateForm(request.POST, prefix="due"),
+        "due_date_form",
+        write=lambda data: services.action_due_date_change(
+            action=action, actor=request.user, due_date=data["due_date"], reason=data["reason"]
+        ),
+        done=lambda: "Due date changed",
+    )
 
 
 @require_POST
@@ -445,32 +449,30 @@ def action_close(request: HttpRequest, pk: int) -> HttpResponse:
 def send_back(request: HttpRequest, pk: int) -> HttpResponse:
     """The business unit sends a finished action back to its owner agency: the evidence is not enough."""
     action = _managed_action(request, pk)
-    form = SendBackForm(request.POST, prefix="send_back")
-    if form.is_valid():
-        try:
-            services.action_send_back(action=action, actor=request.user, reason=form.cleaned_data["reason"])
-        except ValidationError as error:
-            _add_errors(form, error)
-        else:
-            messages.success(request, f"Action {action.reference} sent back to {action.owner_agency.name}")
-            return redirect("actions:detail", pk=action.pk)
-    return _detail(request, action, send_back_form=form)
+    return _detail_form_post(
+        request,
+        action,
+        SendBackForm(request.POST, prefix="send_back"),
+        "send_back_form",
+        write=lambda data: services.action_send_back(
+            action=action, actor=request.user, reason=data["reason"]
+        ),
+        done=lambda: f"Action {action.reference} sent back to {action.owner_agency.name}",
+    )
 
 
 @require_POST
 @permission_required(MANAGE)
 def impact_record(request: HttpRequest, pk: int) -> HttpResponse:
     action = _managed_action(request, pk)
-    form = ImpactForm(request.POST, prefix="impact")
-    if form.is_valid():
-        try:
-            services.action_impact_record(action=action, actor=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            _add_errors(form, error)
-        else:
-            messages.success(request, "Impact recorded")
-            return redirect("actions:detail", pk=action.pk)
-    return _detail(request, action, impact_form=form)
+    return _detail_form_post(
+        request,
+        action,
+        ImpactForm(request.POST, prefix="impact"),
+        "impact_form",
+        write=lambda data: services.action_impact_record(action=action, actor=request.user, **data),
+        done=lambda: "Impact recorded",
+    )
 
 
 urlpatterns = [
