@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from safeguarding.access.decorators import is_two_factor_verified
-from safeguarding.access.permissions import can, holds, visible_to
+from safeguarding.access.permissions import can, held_grants, holds, visible_to
 from safeguarding.accounts.models import Agency
 from safeguarding.actions.models import Action
 from safeguarding.actions.selectors import actions_visible_to, with_drift
@@ -124,6 +124,13 @@ def _clock(name: str, title: str, start: date, done_on: date | None, now: Any = 
     return _open_clock(name, title, due, now)
 
 
+def _open_clock(name: str, title: str, due: date, now: Any) -> ReviewClock:
+    """A deadline not met yet (a planned date, a due date), due or overdue as of `now`."""
+    status = deadline_status(due, now=now)
+    state = ClockState.OVERDUE if status.state == DeadlineState.OVERDUE else ClockState.DUE
+    return ReviewClock(name, title, due, state, status.label, None, status.working_days_left)
+
+
 def review_clocks(review: CaseReview, *, now: Any = None) -> list[ReviewClock]:
     """The review's deadlines that have started, in order.
 
@@ -177,39 +184,32 @@ def _information_clocks(review: CaseReview, now: Any) -> list[ReviewClock]:
     Once the meeting is recorded an unreturned request is no longer chased (the meeting went ahead without
     it: the information table still says it never came). Returned ones are on that table, not here.
     """
+    return [clock for _, clock in _information_deadlines(review, now)]
+
+
+def _information_deadlines(review: CaseReview, now: Any) -> list[tuple[RapidReviewRequest, ReviewClock]]:
     if _has_rapid_review(review):
         return []
+    requests = sorted(review.rapid_review_requests.all(), key=lambda request: (request.due_date, request.pk))
     return [
-        _open_clock(
-            f"information-{request.agency_id}",
-            f"Information from {request.agency.name}",
-            request.due_date,
-            now,
+        (
+            request,
+            _open_clock(
+                f"information-{request.agency_id}",
+                f"Information from {request.agency.name}",
+                request.due_date,
+                now,
+            ),
         )
-        for request in _requests_of(review)
+        for request in requests
         if request.returned_on is None
     ]
 
 
-def _open_clock(name: str, title: str, due: date, now: Any) -> ReviewClock:
-    """A deadline not met yet (a planned date, a due date), due or overdue as of `now`."""
-    status = deadline_status(due, now=now)
-    state = ClockState.OVERDUE if status.state == DeadlineState.OVERDUE else ClockState.DUE
-    return ReviewClock(name, title, due, state, status.label, None, status.working_days_left)
-
-
-def _requests_of(review: CaseReview) -> list[RapidReviewRequest]:
-    return sorted(review.rapid_review_requests.all(), key=lambda request: (request.due_date, request.pk))
-
-
-def information_overdue_ids(review: CaseReview, *, today: date | None = None) -> set[int]:
-    """The review's information requests past their due date and not returned (the page flags them)."""
-    today = today or timezone.localdate()
-    return {
-        request.pk
-        for request in _requests_of(review)
-        if request.returned_on is None and request.due_date < today
-    }
+def information_overdue_ids(review: CaseReview, *, now: Any = None) -> set[int]:
+    """The information requests the review page flags as overdue: those whose deadline (above) is overdue,
+    read the same way as every other deadline of the review."""
+    return {request.pk for request, clock in _information_deadlines(review, now) if clock.overdue}
 
 
 DECISION_CLOCK_TITLE = "Decide on a local review"
@@ -502,6 +502,25 @@ def proposal_get_for_user(user: Any, pk: int) -> ReviewProposal:
     if proposal is None:
         raise Http404("No such case put forward, or not one you may see")
     return proposal
+
+
+def proposing_agency_ids(user: Any) -> set[int]:
+    """The agencies a person may put a case forward for: those of their roles that grant review.propose."""
+    return {grant.agency_id for grant in held_grants(user) if grant.permission == PROPOSE}
+
+
+@dataclass(frozen=True)
+class ProposalIdentity:
+    name: str
+    date_of_birth: date | None
+
+
+def proposal_identity_for_user(user: Any, proposal: ReviewProposal) -> ProposalIdentity | None:
+    """Who a case put forward is about, for case-review roles with two factors (as may_see_identity);
+    None for everyone else, the partner who put it forward included. The caller logs the view."""
+    if not may_see_identity(user):
+        return None
+    return ProposalIdentity(proposal.subject_name, proposal.subject_date_of_birth)
 
 
 def proposals_waiting(user: Any) -> QuerySet[ReviewProposal]:

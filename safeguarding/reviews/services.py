@@ -21,7 +21,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from safeguarding.access.permissions import can, held_grants
+from safeguarding.access.permissions import can
 from safeguarding.accesslog.models import AccessEvent
 from safeguarding.accesslog.services import access_event_record
 from safeguarding.accounts.models import Agency
@@ -46,7 +46,7 @@ from safeguarding.reviews.models import (
     ReviewProposal,
     ReviewSubject,
 )
-from safeguarding.reviews.selectors import review_is_paused
+from safeguarding.reviews.selectors import MANAGE, proposing_agency_ids, review_is_paused
 
 # A review code: one to three capital letters and a number, as the business unit writes them ("W14").
 CODE_PATTERN = re.compile(r"^[A-Z]{1,3}[0-9]{1,4}$")
@@ -76,7 +76,7 @@ def review_code_problem(code: str) -> str | None:
 
 
 def _require_review_manage(actor: Any, review: CaseReview) -> None:
-    if not can(actor, "review.manage", review):
+    if not can(actor, MANAGE, review):
         raise PermissionDenied("Only the business unit and case reviewers may change a review")
 
 
@@ -100,7 +100,7 @@ def review_refer(
     request: HttpRequest | None = None,
 ) -> CaseReview:
     """Record a case referred to the partnership for consideration; `subject` is the restricted identity."""
-    if not can(actor, "review.manage"):
+    if not can(actor, MANAGE):
         raise PermissionDenied("Only the business unit and case reviewers may refer a case for consideration")
     code = code.strip().upper()
     problem = review_code_problem(code)
@@ -134,7 +134,7 @@ def _check_kind(kind: str, subject_type: str) -> None:
 
 def _check_owner(owner: Any, review: CaseReview | None = None) -> None:
     """The owner hears about the review's deadlines, so must be someone active who may run it."""
-    if owner is not None and not (owner.is_active and can(owner, "review.manage", review)):
+    if owner is not None and not (owner.is_active and can(owner, MANAGE, review)):
         raise ReviewError(f"{owner} does not run case reviews: choose someone who does", "owner")
 
 
@@ -502,7 +502,7 @@ def recommendation_action_add(
 
 
 def _require_pool_manage(actor: Any) -> None:
-    if not can(actor, "review.manage"):
+    if not can(actor, MANAGE):
         raise PermissionDenied("Only the business unit and case reviewers may change the reviewer pool")
 
 
@@ -796,13 +796,6 @@ def review_close(*, actor: Any, review: CaseReview) -> CaseReview:
 
 # --- Cases put forward by any partner ---------------------------------------------------------------------
 
-PROPOSE = "review.propose"
-
-
-def proposing_agency_ids(user: Any) -> set[int]:
-    """The agencies a person may put a case forward for: those of their roles that grant review.propose."""
-    return {grant.agency_id for grant in held_grants(user) if grant.permission == PROPOSE}
-
 
 @transaction.atomic
 def review_propose(
@@ -856,7 +849,7 @@ def review_propose(
 
 def _waiting(actor: Any, proposal: ReviewProposal) -> ReviewProposal:
     """The proposal locked for a decision; refused unless it is still waiting and the actor runs reviews."""
-    if not can(actor, "review.manage"):
+    if not can(actor, MANAGE):
         raise PermissionDenied("Only the business unit and case reviewers decide on cases put forward")
     locked = ReviewProposal.objects.select_for_update().get(pk=proposal.pk)
     if locked.status != ReviewProposal.Status.SUBMITTED:

@@ -72,7 +72,9 @@ from safeguarding.reviews.selectors import (
     may_see_case_material,
     may_see_identity,
     proposal_get_for_user,
+    proposal_identity_for_user,
     proposals_visible_to,
+    proposing_agency_ids,
     rapid_review_attendance,
     rapid_review_of,
     recommendation_of,
@@ -830,7 +832,7 @@ def proposals(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @permission_required(PROPOSE)
 def propose(request: HttpRequest) -> HttpResponse:
-    agencies = Agency.objects.filter(pk__in=services.proposing_agency_ids(request.user)).order_by("name")
+    agencies = Agency.objects.filter(pk__in=proposing_agency_ids(request.user)).order_by("name")
     form = ProposalForm(request.POST if request.method == "POST" else None, agencies=agencies)
 
     def save(form: forms.Form) -> str:
@@ -855,8 +857,8 @@ def propose(request: HttpRequest) -> HttpResponse:
 @permission_required(PROPOSE)
 def proposal(request: HttpRequest, pk: int) -> HttpResponse:
     found = proposal_get_for_user(request.user, pk)
-    identity_shown = may_see_identity(request.user)
-    if identity_shown:
+    identity = proposal_identity_for_user(request.user, found)
+    if identity is not None:
         access_event_record(
             actor=request.user,
             action=AccessEvent.Action.VIEW,
@@ -872,7 +874,7 @@ def proposal(request: HttpRequest, pk: int) -> HttpResponse:
             "current_area": AREA,
             "proposal": found,
             "agencies": found.agencies_involved.order_by("name"),
-            "may_see_identity": identity_shown,
+            "identity": identity,
             "can_decide": can(request.user, MANAGE) and found.status == ReviewProposal.Status.SUBMITTED,
         },
     )

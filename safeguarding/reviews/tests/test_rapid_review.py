@@ -99,7 +99,7 @@ def test_overdue_information_is_a_deadline_flagged_and_reminded(personas: Person
     chased = clocks[f"information-{personas.agency_b.pk}"]
     assert (chased.title, chased.state) == ("Information from Agency B", ClockState.OVERDUE)
     assert f"information-{personas.agency_a.pk}" not in clocks  # returned: nothing to chase
-    assert information_overdue_ids(review, today=date(2022, 9, 26)) == {late.pk}
+    assert information_overdue_ids(review, now=_noon(date(2022, 9, 26))) == {late.pk}
     # The owner is told once that it is overdue.
     reviews_remind(now=_noon(date(2022, 9, 26)))
     [email] = [email for email in mail.outbox if "Information from Agency B" in email.body]
@@ -113,6 +113,7 @@ def test_overdue_information_is_a_deadline_flagged_and_reminded(personas: Person
     _meeting(personas, review)
     review.refresh_from_db()
     assert not [c for c in review_clocks(review) if c.name.startswith("information-")]
+    assert information_overdue_ids(review) == set()
 
 
 def test_attendees_are_named_by_agency(personas: Personas) -> None:
