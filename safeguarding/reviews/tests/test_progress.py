@@ -14,7 +14,7 @@ from django.core.exceptions import PermissionDenied
 from django.test import Client
 from django.urls import reverse
 
-from safeguarding.core.testing import Personas, make_personas, make_user, sign_in
+from safeguarding.core.testing import Personas, date_post, make_personas, make_user, sign_in
 from safeguarding.reviews import services
 from safeguarding.reviews.models import (
     CaseReview,
@@ -102,12 +102,6 @@ def _started(personas: Personas, code: str = "W20", **extra: Any) -> CaseReview:
             MilestoneStage.PUBLICATION: date(2024, 1, 31),
         },
     )
-
-
-def _date_post(name: str, day: date | None) -> dict[str, str]:
-    if day is None:
-        return {f"{name}_0": "", f"{name}_1": "", f"{name}_2": ""}
-    return {f"{name}_0": str(day.day), f"{name}_1": str(day.month), f"{name}_2": str(day.year)}
 
 
 # --- The reviewer pool ----------------------------------------------------------------------------------
@@ -720,11 +714,11 @@ def test_start_form_redisplays_and_saves(personas: Personas) -> None:
     url = reverse("reviews:review_start", args=["W20"])
     data = {
         "terms_of_reference": "Scope: the year before",
-        **_date_post("terms_agreed_on", date(2023, 2, 1)),  # before the decision
+        **date_post("terms_agreed_on", date(2023, 2, 1)),  # before the decision
         "reviewer": str(reviewer.pk),
-        **_date_post("reviewer_appointed_on", date(2023, 3, 20)),
+        **date_post("reviewer_appointed_on", date(2023, 3, 20)),
         "reviewer_appointment": ReviewerAppointment.POOL,
-        **_date_post("plan_draft", date(2023, 9, 29)),
+        **date_post("plan_draft", date(2023, 9, 29)),
     }
     bad = client.post(url, data)
     assert bad.status_code == 200 and "before the executive decision" in bad.text
@@ -734,7 +728,7 @@ def test_start_form_redisplays_and_saves(personas: Personas) -> None:
     missing = client.post(url, {**data, "terms_of_reference": "", "reviewer": ""})
     assert "Enter the terms of reference" in missing.text
     assert "Select the reviewer, or leave how they were appointed blank" in missing.text
-    done = client.post(url, {**data, **_date_post("terms_agreed_on", STARTED)})
+    done = client.post(url, {**data, **date_post("terms_agreed_on", STARTED)})
     assert done.status_code == 302 and done["Location"].endswith("#the-review")
     review = CaseReview.objects.get(code="W20")
     assert review.status == CaseReview.Status.IN_PROGRESS and review.reviewer == reviewer
@@ -747,7 +741,7 @@ def test_reviewer_milestone_publish_and_close_forms(personas: Personas) -> None:
     client = personas.client("bu_officer")
     url = reverse("reviews:review_reviewer", args=["W20"])
     bad = client.post(
-        url, {"reviewer": str(reviewer.pk), **_date_post("reviewer_appointed_on", date(2999, 1, 1))}
+        url, {"reviewer": str(reviewer.pk), **date_post("reviewer_appointed_on", date(2999, 1, 1))}
     )
     assert bad.status_code == 200 and "Select how the reviewer was appointed" in bad.text
     future = client.post(
@@ -755,14 +749,14 @@ def test_reviewer_milestone_publish_and_close_forms(personas: Personas) -> None:
         {
             "reviewer": str(reviewer.pk),
             "reviewer_appointment": ReviewerAppointment.IN_HOUSE,
-            **_date_post("reviewer_appointed_on", date(2999, 1, 1)),
+            **date_post("reviewer_appointed_on", date(2999, 1, 1)),
         },
     )
     assert "cannot be in the future" in future.text and 'value="2999"' in future.text
     ok = {
         "reviewer": str(reviewer.pk),
         "reviewer_appointment": ReviewerAppointment.IN_HOUSE,
-        **_date_post("reviewer_appointed_on", date(2023, 4, 5)),
+        **date_post("reviewer_appointed_on", date(2023, 4, 5)),
     }
     assert client.post(url, ok).status_code == 302
 
@@ -772,8 +766,8 @@ def test_reviewer_milestone_publish_and_close_forms(personas: Personas) -> None:
     late = client.post(
         milestone,
         {
-            **_date_post("planned_date", date(2023, 9, 29)),
-            **_date_post("done_on", date(2999, 1, 1)),
+            **date_post("planned_date", date(2023, 9, 29)),
+            **date_post("done_on", date(2999, 1, 1)),
             "notes": "Sent",
         },
     )
@@ -781,15 +775,15 @@ def test_reviewer_milestone_publish_and_close_forms(personas: Personas) -> None:
     saved = client.post(
         milestone,
         {
-            **_date_post("planned_date", date(2023, 9, 29)),
-            **_date_post("done_on", date(2023, 10, 2)),
+            **date_post("planned_date", date(2023, 9, 29)),
+            **date_post("done_on", date(2023, 10, 2)),
             "notes": "",
         },
     )
     assert saved.status_code == 302
     assert review.milestones.get(stage="draft").done_on == date(2023, 10, 2)
     cleared = client.post(
-        milestone, {**_date_post("planned_date", date(2023, 9, 29)), **_date_post("done_on", None)}
+        milestone, {**date_post("planned_date", date(2023, 9, 29)), **date_post("done_on", None)}
     )
     assert cleared.status_code == 302 and review.milestones.get(stage="draft").done_on is None
     publication_form = client.get(reverse("reviews:review_milestone", args=["W20", "publication"]))
@@ -797,13 +791,13 @@ def test_reviewer_milestone_publish_and_close_forms(personas: Personas) -> None:
 
     publish = reverse("reviews:review_publish", args=["W20"])
     bad_link = client.post(
-        publish, {**_date_post("published_on", date(2023, 8, 30)), "publication_url": "nope"}
+        publish, {**date_post("published_on", date(2023, 8, 30)), "publication_url": "nope"}
     )
     assert "Enter the web address of the report" in bad_link.text and 'value="nope"' in bad_link.text
     assert (
         client.post(
             publish,
-            {**_date_post("published_on", date(2023, 8, 30)), "publication_url": "https://example.org/w20"},
+            {**date_post("published_on", date(2023, 8, 30)), "publication_url": "https://example.org/w20"},
         ).status_code
         == 302
     )

@@ -14,7 +14,7 @@ from django.urls import reverse
 
 from safeguarding.actions.models import Action
 from safeguarding.actions.selectors import actions_visible_to
-from safeguarding.core.testing import Personas, make_personas, make_user, sign_in
+from safeguarding.core.testing import Personas, date_post, make_personas, make_user, sign_in
 from safeguarding.reviews import services
 from safeguarding.reviews.models import CaseReview, Recommendation
 
@@ -39,10 +39,6 @@ def _refer(personas: Personas, code: str = "W14") -> CaseReview:
 
 def _recommend(personas: Personas, review: CaseReview, text: str, themes: list[str]) -> Recommendation:
     return services.recommendation_add(review=review, actor=personas.bu_officer, text=text, themes=themes)
-
-
-def _date_post(name: str, day: date) -> dict[str, str]:
-    return {f"{name}_0": str(day.day), f"{name}_1": str(day.month), f"{name}_2": str(day.year)}
 
 
 # --- Services -----------------------------------------------------------------------------------------------
@@ -207,7 +203,7 @@ def test_business_unit_adds_a_recommendation_and_an_action_through_the_forms(per
     data = {
         "title": "Neglect toolkit refresher",
         "owner_agency": str(personas.agency_b.pk),
-        **_date_post("due_date", date(2030, 6, 30)),
+        **date_post("due_date", date(2030, 6, 30)),
     }
     missing = client.post(action_add, {**data, "owner_agency": ""})
     assert missing.status_code == 200 and "Select the agency" in missing.text

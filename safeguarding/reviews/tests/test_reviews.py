@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from safeguarding.accesslog.models import AccessEvent
 from safeguarding.core.attention import items_for
-from safeguarding.core.testing import Personas, make_personas, make_user, sign_in
+from safeguarding.core.testing import Personas, date_post, make_personas, make_user, sign_in
 from safeguarding.reviews import services
 from safeguarding.reviews.models import CaseReview, Decision, ReviewPause
 from safeguarding.reviews.selectors import (
@@ -346,10 +346,6 @@ def test_unknown_code_is_404(personas: Personas) -> None:
     assert personas.client("bu_officer").get(reverse("reviews:detail", args=["Z999"])).status_code == 404
 
 
-def _date_post(name: str, day: date) -> dict[str, str]:
-    return {f"{name}_0": str(day.day), f"{name}_1": str(day.month), f"{name}_2": str(day.year)}
-
-
 def test_referral_form_saves_and_redisplays_errors(personas: Personas) -> None:
     client = personas.client("bu_officer")
     assert client.get(reverse("reviews:refer")).status_code == 200
@@ -359,16 +355,16 @@ def test_referral_form_saves_and_redisplays_errors(personas: Personas) -> None:
         "subject_type": CaseReview.SubjectType.CHILD,
         "referred_by_agency": str(personas.agency_b.pk),
         "agencies_involved": [str(personas.agency_a.pk)],
-        **_date_post("aware_date", date(2022, 9, 14)),
+        **date_post("aware_date", date(2022, 9, 14)),
     }
     bad = client.post(
-        reverse("reviews:refer"), {**data, "kind": "", **_date_post("aware_date", date(2999, 1, 1))}
+        reverse("reviews:refer"), {**data, "kind": "", **date_post("aware_date", date(2999, 1, 1))}
     )
     assert bad.status_code == 200
     assert "There is a problem" in bad.text and "Select the type of referral" in bad.text
     assert 'value="w21"' in bad.text  # what was typed is kept
     assert not CaseReview.objects.exists()
-    future = client.post(reverse("reviews:refer"), {**data, **_date_post("aware_date", date(2999, 1, 1))})
+    future = client.post(reverse("reviews:refer"), {**data, **date_post("aware_date", date(2999, 1, 1))})
     assert "cannot be in the future" in future.text
     done = client.post(reverse("reviews:refer"), data)
     assert done.status_code == 302 and done["Location"] == reverse("reviews:detail", args=["W21"])
@@ -388,7 +384,7 @@ def test_case_reviewer_refers_with_the_identity(personas: Personas) -> None:
         "referred_by_agency": str(personas.agency_b.pk),
         "full_name": SECRET_NAME,
         "age_at_incident": "67",
-        **_date_post("aware_date", date(2023, 2, 1)),
+        **date_post("aware_date", date(2023, 2, 1)),
     }
     assert client.post(reverse("reviews:refer"), data).status_code == 302
     review = CaseReview.objects.get(code="A3")
@@ -399,18 +395,18 @@ def test_the_path_through_the_forms(personas: Personas) -> None:
     review = _refer(personas)
     client = personas.client("bu_officer")
     url = reverse("reviews:notification", args=[review.code])
-    early = client.post(url, _date_post("notification_date", date(2022, 9, 1)))
+    early = client.post(url, date_post("notification_date", date(2022, 9, 1)))
     assert "cannot be before" in early.text
-    assert client.post(url, _date_post("notification_date", date(2022, 9, 16))).status_code == 302
+    assert client.post(url, date_post("notification_date", date(2022, 9, 16))).status_code == 302
     info = {
         "agency": str(personas.agency_a.pk),
         "information": "chronology_and_summary",
-        **_date_post("requested_on", date(2022, 9, 16)),
-        **_date_post("due_date", date(2022, 9, 23)),
+        **date_post("requested_on", date(2022, 9, 16)),
+        **date_post("due_date", date(2022, 9, 23)),
     }
     assert client.post(reverse("reviews:information_request", args=[review.code]), info).status_code == 302
     rapid = {
-        **_date_post("meeting_date", date(2022, 10, 5)),
+        **date_post("meeting_date", date(2022, 10, 5)),
         "attending_agencies": [str(personas.agency_a.pk), str(personas.agency_b.pk)],
         "immediate_actions": "Siblings' plans reviewed",
         "learning_identified": "Professional curiosity",
@@ -420,7 +416,7 @@ def test_the_path_through_the_forms(personas: Personas) -> None:
     decision = {
         "decision": Decision.LOCAL_REVIEW,
         "decided_by": "Executive group",
-        **_date_post("decided_on", date(2022, 10, 12)),
+        **date_post("decided_on", date(2022, 10, 12)),
     }
     assert client.post(reverse("reviews:decision", args=[review.code]), decision).status_code == 302
     review.refresh_from_db()
