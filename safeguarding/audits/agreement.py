@@ -26,6 +26,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 
+from django.db.models import QuerySet
+
 from safeguarding.audits.models import GRADE_ORDER, AuditCase, AuditRound, Grade, IndependentGrade
 
 # The statuses in which a round's independent grades, and so the agreement between them, are shown: the panel
@@ -78,6 +80,17 @@ class Agreement:
     @property
     def column_totals(self) -> tuple[int, ...]:
         return tuple(sum(row[j] for row in self.table) for j in range(len(self.categories)))
+
+    @property
+    def sentence(self) -> str:
+        """The agreement in one plain sentence for a report, or why there is none."""
+        if not self.defined:
+            return self.explanation
+        cases = "case was" if self.n == 1 else "cases were"
+        return (
+            f"{self.n} {cases} graded independently by two people. Cohen's kappa: {self.kappa_text} "
+            f"(observed agreement {self.p_o_text}, agreement expected by chance {self.p_e_text})."
+        )
 
     @property
     def kappa_text(self) -> str:
@@ -144,9 +157,23 @@ def round_agreement(audit_round: AuditRound) -> Agreement | None:
 
 def year_agreement(year: str) -> Agreement:
     """Agreement over the double-marked cases of a programme year ("2022-23"), all its rounds pooled that
-    have reached the panel (before then a round's independent grades are hidden and may be incomplete)."""
-    cases = AuditCase.objects.filter(
-        round__programme__year=year,
-        round__status__in=GRADES_SHOWN,
-    )
+    have reached the panel (before then a round's independent grades are hidden and may be incomplete).
+
+    Pooling puts every pair into one table before computing kappa; it is not an average of the rounds'
+    kappas, which would weigh a round of two pairs the same as a round of ten."""
+    cases = AuditCase.objects.filter(round__in=year_rounds_pooled(year))
     return cohen_kappa(double_marked_pairs(cases))
+
+
+def year_rounds_pooled(year: str) -> QuerySet[AuditRound]:
+    """The rounds of a programme year whose grades the year's agreement pools: those the panel has met on."""
+    return AuditRound.objects.filter(programme__year=year, status__in=GRADES_SHOWN)
+
+
+def year_agreement_sentence(year: str, agreement: Agreement) -> str:
+    """The year's agreement for a report: which year, how many rounds pooled, and the kappa or why none."""
+    rounds = year_rounds_pooled(year).count()
+    if not rounds:
+        return f"Over {year}: no round has reached its moderation panel yet, so there is nothing to pool."
+    pooled = "1 round" if rounds == 1 else f"{rounds} rounds"
+    return f"Over {year}, pooling the {pooled} the moderation panel has met on: {agreement.sentence}"

@@ -2,7 +2,8 @@
 
     GET /api/v1/audits/grades?year=2022-23   the year's grades by round and theme, the year's distribution in
                                             percentages, the comparison with earlier years and the "good or
-                                            requires improvement" shares (needs audit.view; codes only)
+                                            requires improvement" shares, and the graders' agreement
+                                            (Cohen's kappa, pooled over the year); audit.view, codes only
 
 The numbers are the ones the tables page shows (safeguarding.audits.tables). The year is a financial year,
 1 April to 31 March, written "2022-23"; anything else, or a year that has not started, gets 422 naming the
@@ -11,12 +12,15 @@ query parameter and saying how to write it (the case reviews API's rule).
 
 from __future__ import annotations
 
+from fractions import Fraction
+
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
 from safeguarding.api.auth import caller_with
 from safeguarding.api.foundation import AUTHENTICATED_ERRORS
 from safeguarding.api.schemas import ValidationErrorOut
+from safeguarding.audits.agreement import year_agreement, year_rounds_pooled
 from safeguarding.audits.models import AuditCase
 from safeguarding.audits.permissions import VIEW
 from safeguarding.audits.tables import GradeCounts, YearGrades, year_grades, year_sentences
@@ -72,6 +76,18 @@ class AuditGradesChangeOut(Schema):
     points: int | None = Field(..., description="The change in percentage points")
 
 
+class AuditAgreementOut(Schema):
+    """Cohen's kappa between two auditors grading the same cases independently, pooled over the year's rounds
+    that the moderation panel has met on (earlier rounds' independent grades are still hidden)."""
+
+    rounds_pooled: int
+    cases_double_marked: int
+    kappa: float | None = Field(..., description="Null when no case was double marked, or kappa is undefined")
+    observed_agreement: float | None
+    chance_agreement: float | None
+    explanation: str = Field(..., description="Why there is no kappa; empty when there is one")
+
+
 class AuditGradesOut(Schema):
     """A financial year's audit grades: Table 1 (rounds), the totals, Table 2 (the year and every earlier year
     with grades, latest first), the change against the previous year with grades, and the sentences the
@@ -86,6 +102,7 @@ class AuditGradesOut(Schema):
     previous_year: str | None
     changes: list[AuditGradesChangeOut]
     sentences: list[str]
+    agreement: AuditAgreementOut
 
 
 def _counts(counts: GradeCounts) -> AuditGradeCountsOut:
@@ -98,6 +115,22 @@ def _percentages(counts: GradeCounts) -> AuditGradePercentagesOut:
         good=counts.percentages[1],
         requires_improvement=counts.percentages[2],
         inadequate=counts.percentages[3],
+    )
+
+
+def _fraction(value: Fraction | None) -> float | None:
+    return None if value is None else round(float(value), 4)
+
+
+def agreement_out(year: str) -> AuditAgreementOut:
+    agreement = year_agreement(year)
+    return AuditAgreementOut(
+        rounds_pooled=year_rounds_pooled(year).count(),
+        cases_double_marked=agreement.n,
+        kappa=_fraction(agreement.kappa),
+        observed_agreement=_fraction(agreement.p_o),
+        chance_agreement=_fraction(agreement.p_e),
+        explanation=agreement.explanation,
     )
 
 
@@ -137,6 +170,7 @@ def grades_out(grades: YearGrades) -> AuditGradesOut:
             for change in grades.changes
         ],
         sentences=year_sentences(grades),
+        agreement=agreement_out(grades.year),
     )
 
 

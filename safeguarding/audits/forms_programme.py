@@ -8,7 +8,14 @@ from typing import Any
 from django import forms
 
 from safeguarding.accounts.models import Agency, User
-from safeguarding.audits.models import AUDIT_THEMES, AuditQuestion, AuditRound, AuditTool, PracticeArea
+from safeguarding.audits.models import (
+    AUDIT_THEMES,
+    DEFAULT_CASE_COUNT,
+    AuditQuestion,
+    AuditRound,
+    AuditTool,
+    PracticeArea,
+)
 from safeguarding.audits.services.programme import MAX_CASES
 from safeguarding.core.forms import GovukDateField, GovukForm
 
@@ -72,7 +79,7 @@ class RoundForm(GovukForm):
         label="Number of children to audit",
         min_value=1,
         max_value=MAX_CASES,
-        initial=5,
+        initial=DEFAULT_CASE_COUNT,
         error_messages={
             "required": "Enter the number of children to audit",
             "invalid": "Enter the number of children as a whole number, like 5",

@@ -53,6 +53,11 @@ class PracticeArea(models.TextChoices):
     THINK_FAMILY = "think_family", "Think family"
 
 
+# How many children a round audits unless the business unit chooses otherwise: five a round since 2022-23,
+# fifteen in earlier years (seed 000 "Multi-Agency Audits"; seed 003 "Learning from Multi-Agency Audits").
+DEFAULT_CASE_COUNT = 5
+
+
 # Audit themes seen in the seeds (seed 003 Table 1; seed 002's 2016-17 programme; issue 7 section 5).
 AUDIT_THEMES: dict[str, str] = {
     "neglect": "Neglect",
@@ -193,7 +198,7 @@ class AuditRound(TimeStampedModel):
         blank=True,
         related_name="audit_rounds_led",
     )
-    case_count = models.PositiveSmallIntegerField(default=5)
+    case_count = models.PositiveSmallIntegerField(default=DEFAULT_CASE_COUNT)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.PLANNED)
     opens_on = models.DateField(null=True, blank=True, help_text="Auditing starts")
     sections_due = models.DateField(null=True, blank=True, help_text="Agencies' sections are due")

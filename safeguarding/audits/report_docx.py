@@ -213,15 +213,8 @@ def round_report_docx(report: RoundReport, *, briefing_url: str = "") -> bytes:
         document.add_paragraph("No summary of the child's or family's views recorded.")
 
     document.add_heading(HEADINGS[9], level=1)
-    agreement = report.agreement
-    if agreement is not None and agreement.defined:
-        document.add_paragraph(
-            f"{agreement.n} {'case was' if agreement.n == 1 else 'cases were'} graded independently by two "
-            f"people. Cohen's kappa: {agreement.kappa_text} (observed agreement {agreement.p_o_text}, "
-            f"agreement expected by chance {agreement.p_e_text})."
-        )
-    else:
-        document.add_paragraph(report.agreement_note)
+    document.add_paragraph(f"This round. {report.agreement_text}")
+    document.add_paragraph(f"The year. {report.year_agreement_text}")
 
     document.add_heading(HEADINGS[10], level=1)
     if report.briefing is not None:

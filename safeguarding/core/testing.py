@@ -133,3 +133,14 @@ def date_post(name: str, day: date | None) -> dict[str, str]:
     if day is None:
         return {f"{name}_0": "", f"{name}_1": "", f"{name}_2": ""}
     return {f"{name}_0": str(day.day), f"{name}_1": str(day.month), f"{name}_2": str(day.year)}
+
+
+def pdf_text(content: bytes) -> str:
+    """The words of a PDF, every page, with runs of white space made single spaces (so a sentence the
+    layout broke across lines still reads as one). pypdf is a test dependency, so it is imported here."""
+    import io
+
+    from pypdf import PdfReader
+
+    pages = PdfReader(io.BytesIO(content)).pages
+    return " ".join(" ".join((page.extract_text() or "").split()) for page in pages)

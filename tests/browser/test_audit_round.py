@@ -37,6 +37,7 @@ from safeguarding.audits.models import (
     IndependentGrade,
     PractitionerInvitation,
 )
+from safeguarding.audits.services import programme as programme_services
 from tests.browser.audit_steps import (
     CP_STRATUM,
     EH_STRATUM,
@@ -480,3 +481,37 @@ def test_a_round_from_sample_to_report(page: Page) -> None:
     assert auditor_views == {str(cp_case.child_id), str(lac_case.child_id)}
     assert child_views.filter(actor=officer, subject_id=str(eh_case.child_id)).exists()
     assert not child_views.filter(actor=cast.pqa_member).exists()
+
+
+def test_a_round_is_not_opened_without_published_core_questions(page: Page) -> None:
+    """The officer tries to open a round before any core questions are published: the page says what to do,
+    the round stays planned with nothing half-done; once the core tool is published, it opens with it."""
+    cast = make_cast()
+    officer = cast.officer
+    programme = programme_services.programme_create(actor=officer, year=YEAR)
+    planned = programme_services.round_create(
+        actor=officer, programme=programme, quarter=3, theme="neglect", rationale="priority", case_count=1
+    )
+    case = programme_services.round_case_add(
+        actor=officer, round=planned, child=cast.children[CP_STRATUM][0], agencies=[cast.agency_a]
+    )
+    programme_services.case_section_assign(actor=officer, case=case, agency=cast.agency_a)
+
+    switch_to(page, officer)
+    page.goto(f"/audits/rounds/{ROUND}/")
+    expect(page.locator("#round-facts")).to_contain_text("No published core questions yet")
+    page.get_by_role("button", name="Open the round for auditing").click()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text(
+        "Publish the core audit questions before opening the round"
+    )
+    expect(page.locator("#round-facts")).to_contain_text("Planned")
+    planned.refresh_from_db()
+    assert planned.status == AuditRound.Status.PLANNED and planned.opens_on is None
+
+    make_tool(page, name="Core questions", kind="Core questions", questions=CORE_QUESTIONS)
+    page.goto(f"/audits/rounds/{ROUND}/")
+    page.get_by_role("button", name="Open the round for auditing").click()
+    saved(page, f"Round {ROUND} is open for auditing")
+    expect(page.locator("#round-facts")).to_contain_text("Core questions, version 1")
+    planned.refresh_from_db()
+    assert planned.status == AuditRound.Status.OPEN and planned.core_version is not None

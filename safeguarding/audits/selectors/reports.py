@@ -17,7 +17,13 @@ from django.http import Http404
 
 from safeguarding.actions.models import Action
 from safeguarding.actions.selectors import actions_visible_to, from_source
-from safeguarding.audits.agreement import AGREEMENT_HIDDEN, Agreement, round_agreement
+from safeguarding.audits.agreement import (
+    AGREEMENT_HIDDEN,
+    Agreement,
+    round_agreement,
+    year_agreement,
+    year_agreement_sentence,
+)
 from safeguarding.audits.models import (
     AuditCase,
     AuditRound,
@@ -108,6 +114,8 @@ class RoundReport:
     family_views: tuple[tuple[str, int], ...]  # (FamilyViews label, cases)
     family_summaries: tuple[FamilyViewsSummary, ...]
     agreement: Agreement | None  # None until the panel meets: independent grades stay hidden till then
+    year_agreement: Agreement  # every round of the year the panel has met on, pooled
+    year_agreement_text: str
     briefing: Briefing | None
     may_write_briefing: bool
     dates: tuple[tuple[str, date | None], ...] = field(default=())
@@ -117,9 +125,9 @@ class RoundReport:
         return self.round.code
 
     @property
-    def agreement_note(self) -> str:
-        """What the report says where there is no kappa: hidden until the panel meets, or why none."""
-        return AGREEMENT_HIDDEN if self.agreement is None else self.agreement.explanation
+    def agreement_text(self) -> str:
+        """The round's agreement in a sentence: hidden until the panel meets, the kappa, or why none."""
+        return AGREEMENT_HIDDEN if self.agreement is None else self.agreement.sentence
 
     @property
     def ungraded(self) -> int:
@@ -249,6 +257,7 @@ def round_report(user: Any, audit_round: AuditRound) -> RoundReport:
         .filter(source_kind=Action.SourceKind.AUDIT)
         .order_by("source_ref", "reference")
     )
+    year = year_agreement(audit_round.programme.year)
     return RoundReport(
         round=audit_round,
         year=audit_round.programme.year,
@@ -262,6 +271,8 @@ def round_report(user: Any, audit_round: AuditRound) -> RoundReport:
         family_views=family_views,
         family_summaries=family_summaries,
         agreement=round_agreement(audit_round),
+        year_agreement=year,
+        year_agreement_text=year_agreement_sentence(audit_round.programme.year, year),
         briefing=briefing_for_source(user, Briefing.SourceKind.AUDIT, audit_round.code),
         may_write_briefing=briefing_may_write(user, Briefing.SourceKind.AUDIT),
         dates=(

@@ -23,6 +23,7 @@ from safeguarding.accounts.roles import Scope
 from safeguarding.audits import sampling
 from safeguarding.audits.models import (
     AUDIT_THEMES,
+    DEFAULT_CASE_COUNT,
     AuditCase,
     AuditProgramme,
     AuditQuestion,
@@ -315,7 +316,7 @@ def round_create(
     theme_detail: str = "",
     rationale_detail: str = "",
     lead: Any = None,
-    case_count: int = 5,
+    case_count: int = DEFAULT_CASE_COUNT,
     opens_on: date | None = None,
     sections_due: date | None = None,
     panel_date: date | None = None,
@@ -567,8 +568,9 @@ def case_section_remove(*, actor: Any, section: AuditSection) -> None:
 
 @transaction.atomic
 def round_open(*, actor: Any, round: AuditRound) -> AuditRound:
-    """Open a planned round for auditing: it needs its cases, each with at least one agency's section. A
-    round planned before its tools were published takes the latest published versions now."""
+    """Open a planned round for auditing: it needs its cases, each with at least one agency's section, and
+    core questions to answer. A round planned before its tools were published takes the latest published
+    versions now; a theme may have no questions of its own, but a round without core questions is refused."""
     _require_manage(actor)
     round = _locked_round(round)
     if round.status != AuditRound.Status.PLANNED:
@@ -581,6 +583,11 @@ def round_open(*, actor: Any, round: AuditRound) -> AuditRound:
         raise AuditError(f"Give every case at least one agency's section first: {', '.join(without)}")
     if round.core_version is None:
         round.core_version = latest_published_version(kind=AuditTool.Kind.CORE)
+    if round.core_version is None:
+        # The core questions are what every agency's section answers: without them there is nothing to audit.
+        raise AuditError(
+            "Publish the core audit questions before opening the round: every agency's section answers them"
+        )
     if round.theme_version is None:
         round.theme_version = latest_published_version(kind=AuditTool.Kind.THEME, theme=round.theme)
     round.status = AuditRound.Status.OPEN

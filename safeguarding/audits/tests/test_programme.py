@@ -12,13 +12,16 @@ from django.test import Client
 from django.urls import reverse
 
 from safeguarding.accesslog.models import AccessEvent
+from safeguarding.audits.forms_auditing import FindingForm
 from safeguarding.audits.models import (
+    DEFAULT_CASE_COUNT,
     AuditCase,
     AuditProgramme,
     AuditQuestion,
     AuditRound,
     AuditTool,
     AuditToolVersion,
+    PracticeArea,
 )
 from safeguarding.audits.services import programme as services
 from safeguarding.audits.services.programme import AuditError
@@ -195,6 +198,39 @@ def test_round_create_codes_and_tool_versions(personas: Personas, bu: Any) -> No
     assert _round(bu, programme, quarter=2).core_version == draft
 
 
+def test_a_round_audits_five_children_unless_told_otherwise(personas: Personas, bu: Any) -> None:
+    """Five children a round since 2022-23 (seed 000 "Multi-Agency Audits"; seed 003), in the model, the
+    service and the form."""
+    assert DEFAULT_CASE_COUNT == 5
+    programme = _programme(bu)
+    made = services.round_create(
+        actor=bu, programme=programme, quarter=1, theme="neglect", rationale="priority"
+    )
+    assert made.case_count == 5
+    assert AuditRound._meta.get_field("case_count").get_default() == 5
+    page = (
+        personas.client("bu_officer").get(reverse("audits:round_create", args=["2022-23"])).content.decode()
+    )
+    assert 'name="case_count" value="5"' in page
+
+
+def test_the_eight_practice_areas(personas: Personas, bu: Any) -> None:
+    """Findings are tagged to exactly the issue's eight practice areas, in its order, and the panel's finding
+    form offers those eight and nothing else."""
+    assert [label for _, label in PracticeArea.choices] == [
+        "Identification of and response to risk",
+        "Assessment",
+        "Planning",
+        "Information sharing",
+        "The child's lived experience and voice",
+        "Management oversight",
+        "Professional challenge and escalation",
+        "Think family",
+    ]
+    offered = FindingForm(cases=AuditCase.objects.none()).fields["practice_area"].widget.choices
+    assert [value for value, _ in offered if value] == list(PracticeArea.values)
+
+
 def test_round_refusals(personas: Personas, bu: Any) -> None:
     programme = _programme(bu)
     cases: list[tuple[dict[str, Any], str]] = [
@@ -267,8 +303,19 @@ def test_cases_sections_and_opening(personas: Personas, bu: Any) -> None:
     with pytest.raises(PermissionDenied):
         services.case_section_assign(actor=auditor_a, case=case, agency=personas.agency_a, auditor=auditor_a)
 
+    # No core questions published yet: nothing for the agencies to answer, so the round stays planned.
+    with pytest.raises(AuditError, match="Publish the core audit questions before opening the round"):
+        services.round_open(actor=bu, round=round)
+    round.refresh_from_db()
+    assert round.status == "planned" and round.opens_on is None and round.core_version is None
+    _tool(bu, publish=False)  # a draft is not enough
+    with pytest.raises(AuditError, match="Publish the core audit questions"):
+        services.round_open(actor=bu, round=round)
+    core = _tool(bu, name="Core questions, published")
+
     opened = services.round_open(actor=bu, round=round)
     assert opened.status == "open" and opened.opens_on is not None
+    assert opened.core_version == core.versions.get()  # planned before it was published: takes it now
     with pytest.raises(AuditError, match="already open"):
         services.round_open(actor=bu, round=round)
     with pytest.raises(AuditError, match="only while it is planned"):

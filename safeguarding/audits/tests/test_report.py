@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import html
 import io
-import shutil
-import subprocess
 from datetime import date
 
 import pytest
@@ -29,7 +27,7 @@ from safeguarding.audits.report_docx import GRADES_TABLE_HEADER, HEADINGS
 from safeguarding.audits.tests.test_tables import make_round
 from safeguarding.briefings.models import Briefing
 from safeguarding.briefings.tests.helpers import make_briefing
-from safeguarding.core.testing import Personas, make_user, sign_in
+from safeguarding.core.testing import Personas, make_user, pdf_text, sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -186,13 +184,9 @@ def test_report_pdf(personas: Personas, persona: str) -> None:
     assert response["Content-Disposition"] == f'attachment; filename="audit-report-{CODE}.pdf"'
     content = response.content
     assert content.startswith(b"%PDF")
-    pdftotext = shutil.which("pdftotext")  # poppler-utils: read the words back out of the PDF
-    if pdftotext:
-        text = subprocess.run(  # noqa: S603 (a fixed program and arguments; the input is our own PDF)
-            [pdftotext, "-", "-"], input=content, capture_output=True, check=True
-        ).stdout.decode()
-        assert CODE in text and "Findings by practice area" in text
-        assert CHILD_FIRST not in text and CHILD_LAST not in text
+    text = pdf_text(content)
+    assert CODE in text and "Findings by practice area" in text
+    assert CHILD_FIRST not in text and CHILD_LAST not in text
 
 
 @pytest.mark.parametrize("persona", ["bu_officer", "subgroup_member"])
@@ -258,7 +252,7 @@ def test_the_graders_agreement_is_hidden_until_the_panel_meets(personas: Persona
     reader = _reader(personas, "subgroup_member")
     url = reverse("audits:round_report", args=[CODE])
     reported = html.unescape(reader.get(url).content.decode())
-    assert "Cohen's kappa: <strong>0.40</strong>" in reported  # 3 double-marked cases, 2 agreed
+    assert "Cohen's kappa: 0.40" in reported  # 3 double-marked cases, 2 agreed
     hidden = "The agreement between graders is reported once the moderation panel has met."
     assert hidden not in reported
     for status in (AuditRound.Status.OPEN, AuditRound.Status.PLANNED):

@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from safeguarding.access.decorators import permission_required
+from safeguarding.audits.agreement import year_agreement, year_agreement_sentence
 from safeguarding.audits.models import GRADE_ORDER
 from safeguarding.audits.permissions import VIEW
 from safeguarding.audits.report_docx import DOCX_CONTENT_TYPE, round_report_docx
@@ -98,6 +99,7 @@ def tables_latest(request: HttpRequest) -> HttpResponse:
 def tables_year(request: HttpRequest, year: str) -> HttpResponse:
     key = _year_or_404(year)
     grades = year_grades(request.user, key)
+    agreement = year_agreement(key)
     years = years_with_grades(request.user)
     if key not in years:
         years = sorted([*years, key], reverse=True)
@@ -110,6 +112,8 @@ def tables_year(request: HttpRequest, year: str) -> HttpResponse:
             "form": TablesYearForm(initial={"year": key}, years=years),
             "grades": grades,
             "sentences": year_sentences(grades),
+            "agreement": agreement,
+            "agreement_text": year_agreement_sentence(key, agreement),
             "grade_headers": GRADE_HEADERS,
             "csv_tables": CSV_TABLES,
         },
