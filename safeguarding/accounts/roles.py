@@ -301,8 +301,9 @@ _ROLE_LIST = [
         "Multi-agency auditor",
         "Audits case files for their agency in the multi-agency audit programme.",
         (
-            *_g(AGENCY, "agency.view", "audit.conduct", "action.view", "action.update"),
-            *_g(PARTNERSHIP, "audit.view"),
+            # audit.view at agency scope: an auditor reads only the rounds they audit in (issue 7 section 4,
+            # "auditors see only their rounds' cases"); see audits.selectors.programme.rounds_visible_to.
+            *_g(AGENCY, "agency.view", "audit.conduct", "audit.view", "action.view", "action.update"),
         ),
     ),
     Role(

@@ -16,7 +16,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 
 from safeguarding.access.decorators import is_two_factor_verified
-from safeguarding.access.permissions import holds
+from safeguarding.access.permissions import holds, holds_partnership_wide
 from safeguarding.accounts.models import Agency, Membership, User
 from safeguarding.accounts.roles import ROLES
 from safeguarding.audits.models import (
@@ -59,9 +59,22 @@ def programmes_visible_to(user: Any) -> QuerySet[AuditProgramme]:
 
 
 def rounds_visible_to(user: Any) -> QuerySet[AuditRound]:
-    """Every round for audit.view or audit.manage (read by audit code: who a child is is never here);
-    none for anyone else. The programme, the grade tables and the reports all start from this."""
-    return AuditRound.objects.all() if may_view(user) else AuditRound.objects.none()
+    """The rounds a user may read, by audit code (who a child is is never here). The programme, the grade
+    tables and the reports all start from this.
+
+    - audit.manage, or audit.view across the partnership (the PQA subgroup, the scrutineer, the executive):
+      every round.
+    - audit.view within an agency only (an auditor): the rounds they audit a section in, and no others
+      (issue 7 section 4, "auditors see only their rounds' cases").
+    - anyone else: none.
+    """
+    if holds(user, MANAGE) or holds_partnership_wide(user, VIEW):
+        return AuditRound.objects.all()
+    if holds(user, VIEW):
+        return AuditRound.objects.filter(
+            pk__in=AuditSection.objects.filter(auditor=user).values("case__round")
+        )
+    return AuditRound.objects.none()
 
 
 def _rounds_with_counts(user: Any) -> QuerySet[AuditRound]:
@@ -109,14 +122,13 @@ def programme_get_for_user(user: Any, year: str) -> AuditProgramme:
 
 def round_get_for_user(user: Any, code: str, *, for_write: bool = False) -> AuditRound:
     """One round by code: 403 without audit.view or audit.manage (or without audit.manage to change it), 404
-    when there is no such round."""
+    when there is no such round or it is not one the user may read (an auditor reads only their rounds)."""
     _require_view(user)
     if for_write and not may_manage(user):
         raise PermissionDenied("Only the business unit runs audit rounds")
     round = (
-        AuditRound.objects.select_related(
-            "programme", "lead", "core_version__tool", "theme_version__tool", "created_by"
-        )
+        rounds_visible_to(user)
+        .select_related("programme", "lead", "core_version__tool", "theme_version__tool", "created_by")
         .filter(code=code)
         .first()
     )

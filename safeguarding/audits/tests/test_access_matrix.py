@@ -61,7 +61,7 @@ SIGN_IN = "sign-in"  # a redirect to the sign-in page
 TWO_FACTOR = "two-factor"  # a redirect to enter (or set up) a two-factor code
 PEOPLE = (
     "bu_officer",  # business unit officer: audit.manage, runs rounds
-    "auditor_a",  # agency A's auditor on Q2-01 (and Q1-01): audit.conduct in A, audit.view
+    "auditor_a",  # agency A's auditor on Q2-01 (and Q1-01): audit.conduct and audit.view, their rounds only
     "auditor_b",  # agency B's auditor on Q2-02, not on Q2-01
     "pqa_member",  # subgroup member of the PQA subgroup: audit.view, reads reports
     "referrer_a",  # referrer in agency A: nothing in audits
@@ -353,6 +353,10 @@ def _answer(response: HttpResponseBase) -> int | str:
 Row = tuple[int | str, ...]
 READ: Row = (200, 200, 200, 200, 403, 403, 200, SIGN_IN)  # audit.view: codes only, no two factors needed
 MANAGE: Row = (200, 403, 403, 403, 403, 403, 403, SIGN_IN)  # the business unit runs rounds and tools
+# A round auditor B has no section in (MAA-2023-24-Q1, auditor A's only): "not found" for B (issue 7, 4).
+READ_NOT_B: Row = (200, 200, 404, 200, 403, 403, 200, SIGN_IN)
+# The planned round: no auditor has a section in it yet.
+READ_NO_AUDITOR: Row = (200, 404, 404, 200, 403, 403, 404, SIGN_IN)
 # Q2-01: its auditor (A, with two factors) and the business unit; auditor B of the same round gets a 404.
 CASE: Row = (200, 200, 404, 403, 403, 403, TWO_FACTOR, SIGN_IN)
 POST_ONLY: Row = (405, 405, 405, 405, 405, 405, 405, SIGN_IN)
@@ -362,8 +366,8 @@ EXPECTED: dict[str, Row] = {
     "audits:programme_create": MANAGE,
     "audits:round_create": MANAGE,
     "audits:round": READ,
-    "audits:round#reported": READ,
-    "audits:round#planned": READ,
+    "audits:round#reported": READ_NOT_B,
+    "audits:round#planned": READ_NO_AUDITOR,
     "audits:round_edit": MANAGE,
     "audits:round_sample": POST_ONLY,
     "audits:round_open": POST_ONLY,
@@ -404,9 +408,9 @@ EXPECTED: dict[str, Row] = {
     "audits:tables": (302, 302, 302, 302, 403, 403, 302, SIGN_IN),  # to the latest year's tables
     "audits:tables_year": READ,
     "audits:tables_csv": READ,
-    "audits:round_report": READ,
-    "audits:round_report_pdf": READ,
-    "audits:round_report_docx": READ,
+    "audits:round_report": READ_NOT_B,
+    "audits:round_report_pdf": READ_NOT_B,
+    "audits:round_report_docx": READ_NOT_B,
 }
 
 # What a POST gets at the addresses that only take POST. 302: done, back to the page the button is on.

@@ -545,16 +545,31 @@ def _writes_forbidden(client: Client, round: AuditRound, tool: AuditTool) -> Non
     assert round.cases.count() == 1
 
 
+def _audits(auditor: Any, audit_round: AuditRound) -> None:
+    """Make `auditor` the auditor of agency A's section of the round's first case."""
+    case = audit_round.cases.order_by("code").first()
+    assert case is not None
+    services.case_section_assign(
+        actor=audit_round.created_by, case=case, agency=case.sections.get().agency, auditor=auditor
+    )
+
+
 def test_auditor_may_not_run_rounds(personas: Personas, planned: AuditRound) -> None:
     auditor = make_user("auditor", personas.agency_a)
     client = sign_in(Client(), auditor)
+    # Not one of their rounds: "not found" (issue 7 section 4, auditors see only their rounds' cases).
+    assert client.get(reverse("audits:round", args=[planned.code])).status_code == 404
+    assert client.get(reverse("audits:round_report", args=[planned.code])).status_code == 404
+    _audits(auditor, planned)
     page = client.get(reverse("audits:round", args=[planned.code]))
     assert page.status_code == 200 and SECRET_NAME not in page.content.decode()
     _writes_forbidden(client, planned, AuditTool.objects.get())
 
 
 def test_links_to_an_auditors_cases_the_panel_and_the_report(personas: Personas, planned: AuditRound) -> None:
-    auditor = sign_in(Client(), make_user("auditor", personas.agency_a))
+    auditor_user = make_user("auditor", personas.agency_a)
+    _audits(auditor_user, planned)
+    auditor = sign_in(Client(), auditor_user)
     my_cases = reverse("audits:auditing_my_cases")
     assert my_cases in auditor.get(reverse("audits:home")).content.decode()
     assert my_cases not in personas.client("bu_officer").get(reverse("audits:home")).content.decode()
