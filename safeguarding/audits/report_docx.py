@@ -174,7 +174,7 @@ def round_report_docx(report: RoundReport, *, briefing_url: str = "") -> bytes:
     document.add_heading(HEADINGS[6], level=1)
     if report.escalations:
         document.add_paragraph(
-            f"{len(report.escalations)} {'case was' if len(report.escalations) == 1 else 'cases were'} "
+            f"{report.escalated_cases} {'case was' if report.escalated_cases == 1 else 'cases were'} "
             "escalated at once because a child was found at risk."
         )
         _table(

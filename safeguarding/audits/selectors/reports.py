@@ -130,6 +130,11 @@ class RoundReport:
         return AGREEMENT_HIDDEN if self.agreement is None else self.agreement.sentence
 
     @property
+    def escalated_cases(self) -> int:
+        """Cases escalated (a case escalated twice is one case; the table lists each escalation)."""
+        return sum(1 for case in self.cases if case.escalated)
+
+    @property
     def ungraded(self) -> int:
         return sum(1 for case in self.cases if not case.grade)
 

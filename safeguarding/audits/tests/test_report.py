@@ -263,3 +263,25 @@ def test_the_graders_agreement_is_hidden_until_the_panel_meets(personas: Persona
     docx = reader.get(reverse("audits:round_report_docx", args=[CODE]))
     text = "\n".join(p.text for p in Document(io.BytesIO(docx.content)).paragraphs)
     assert hidden in text and "Cohen's kappa" not in text
+
+
+def test_a_case_escalated_twice_counts_as_one_case(personas: Personas) -> None:
+    audit_round = _a_reported_round(personas)
+    first = AuditCase.objects.get(round=audit_round, code=f"{CODE}-01")
+    Escalation.objects.create(
+        case=first,
+        raised_on=date(2022, 9, 21),
+        concern="A second worry about the same young person.",
+        raised_by=personas.bu_officer,
+        acting_agency=personas.agency_b,
+        acted_by="GP",
+        action_taken="Urgent appointment the next morning.",
+        acted_on=date(2022, 9, 22),
+    )
+    client = _reader(personas, "subgroup_member")
+    page = html.unescape(client.get(reverse("audits:round_report", args=[CODE])).content.decode())
+    assert "1 case was escalated at once" in page
+    assert "Strategy discussion held the same day." in page and "Urgent appointment the next morning." in page
+    docx = client.get(reverse("audits:round_report_docx", args=[CODE]))
+    paragraphs = [p.text for p in Document(io.BytesIO(docx.content)).paragraphs]
+    assert any(p.startswith("1 case was escalated at once") for p in paragraphs)
