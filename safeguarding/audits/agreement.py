@@ -155,25 +155,33 @@ def round_agreement(audit_round: AuditRound) -> Agreement | None:
     return cohen_kappa(double_marked_pairs(AuditCase.objects.filter(round=audit_round)))
 
 
-def year_agreement(year: str) -> Agreement:
-    """Agreement over the double-marked cases of a programme year ("2022-23"), all its rounds pooled that
-    have reached the panel (before then a round's independent grades are hidden and may be incomplete).
+@dataclass(frozen=True)
+class YearAgreement:
+    """A programme year's agreement: every double-marked case of its rounds the panel has met on, pooled."""
+
+    year: str
+    rounds_pooled: int
+    agreement: Agreement
+
+    @property
+    def sentence(self) -> str:
+        """For a report: which year, how many rounds pooled, and the kappa or why there is none."""
+        over = f"Over {self.year}"
+        if not self.rounds_pooled:
+            return f"{over}: no round has reached its moderation panel yet, so there is nothing to pool."
+        pooled = "1 round" if self.rounds_pooled == 1 else f"{self.rounds_pooled} rounds"
+        return f"{over}, pooling the {pooled} the moderation panel has met on: {self.agreement.sentence}"
+
+
+def year_agreement(year: str, rounds: QuerySet[AuditRound]) -> YearAgreement:
+    """Agreement over the double-marked cases of a programme year ("2022-23") among `rounds` (the rounds the
+    reader may see: audits.selectors.programme.rounds_visible_to), pooling those that have reached the panel
+    (before then a round's independent grades are hidden and may be incomplete).
 
     Pooling puts every pair into one table before computing kappa; it is not an average of the rounds'
     kappas, which would weigh a round of two pairs the same as a round of ten."""
-    cases = AuditCase.objects.filter(round__in=year_rounds_pooled(year))
-    return cohen_kappa(double_marked_pairs(cases))
-
-
-def year_rounds_pooled(year: str) -> QuerySet[AuditRound]:
-    """The rounds of a programme year whose grades the year's agreement pools: those the panel has met on."""
-    return AuditRound.objects.filter(programme__year=year, status__in=GRADES_SHOWN)
-
-
-def year_agreement_sentence(year: str, agreement: Agreement) -> str:
-    """The year's agreement for a report: which year, how many rounds pooled, and the kappa or why none."""
-    rounds = year_rounds_pooled(year).count()
-    if not rounds:
-        return f"Over {year}: no round has reached its moderation panel yet, so there is nothing to pool."
-    pooled = "1 round" if rounds == 1 else f"{rounds} rounds"
-    return f"Over {year}, pooling the {pooled} the moderation panel has met on: {agreement.sentence}"
+    round_ids = list(
+        rounds.filter(programme__year=year, status__in=GRADES_SHOWN).values_list("pk", flat=True)
+    )
+    pairs = double_marked_pairs(AuditCase.objects.filter(round_id__in=round_ids))
+    return YearAgreement(year, len(round_ids), cohen_kappa(pairs))

@@ -20,9 +20,10 @@ from ninja import Field, Query, Router, Schema
 from safeguarding.api.auth import caller_with
 from safeguarding.api.foundation import AUTHENTICATED_ERRORS
 from safeguarding.api.schemas import ValidationErrorOut
-from safeguarding.audits.agreement import year_agreement, year_rounds_pooled
+from safeguarding.audits.agreement import YearAgreement, year_agreement
 from safeguarding.audits.models import AuditCase
 from safeguarding.audits.permissions import VIEW
+from safeguarding.audits.selectors.programme import rounds_visible_to
 from safeguarding.audits.tables import GradeCounts, YearGrades, year_grades, year_sentences
 from safeguarding.reviews.api import ReviewYearIn as AuditGradesYearIn
 from safeguarding.reviews.year import financial_year_period
@@ -122,10 +123,10 @@ def _fraction(value: Fraction | None) -> float | None:
     return None if value is None else round(float(value), 4)
 
 
-def agreement_out(year: str) -> AuditAgreementOut:
-    agreement = year_agreement(year)
+def agreement_out(year: YearAgreement) -> AuditAgreementOut:
+    agreement = year.agreement
     return AuditAgreementOut(
-        rounds_pooled=year_rounds_pooled(year).count(),
+        rounds_pooled=year.rounds_pooled,
         cases_double_marked=agreement.n,
         kappa=_fraction(agreement.kappa),
         observed_agreement=_fraction(agreement.p_o),
@@ -134,7 +135,7 @@ def agreement_out(year: str) -> AuditAgreementOut:
     )
 
 
-def grades_out(grades: YearGrades) -> AuditGradesOut:
+def grades_out(grades: YearGrades, agreement: YearAgreement) -> AuditGradesOut:
     previous = grades.previous
     return AuditGradesOut(
         year=grades.year,
@@ -170,7 +171,7 @@ def grades_out(grades: YearGrades) -> AuditGradesOut:
             for change in grades.changes
         ],
         sentences=year_sentences(grades),
-        agreement=agreement_out(grades.year),
+        agreement=agreement_out(agreement),
     )
 
 
@@ -190,4 +191,4 @@ def grades(request: HttpRequest, query: Query[AuditGradesYearIn]) -> AuditGrades
     found = year_grades(caller.actor, financial_year_period(query.year).key)
     caller.about_list(AuditCase, found.totals.total)
     caller.details["year"] = found.year
-    return grades_out(found)
+    return grades_out(found, year_agreement(found.year, rounds_visible_to(caller.actor)))

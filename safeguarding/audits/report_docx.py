@@ -214,7 +214,7 @@ def round_report_docx(report: RoundReport, *, briefing_url: str = "") -> bytes:
 
     document.add_heading(HEADINGS[9], level=1)
     document.add_paragraph(f"This round. {report.agreement_text}")
-    document.add_paragraph(f"The year. {report.year_agreement_text}")
+    document.add_paragraph(f"The year. {report.year_agreement.sentence}")
 
     document.add_heading(HEADINGS[10], level=1)
     if report.briefing is not None:

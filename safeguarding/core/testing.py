@@ -12,6 +12,7 @@ The personas are the standard cast every view test uses:
 
 from __future__ import annotations
 
+import io
 import itertools
 from dataclasses import dataclass
 from datetime import date
@@ -138,8 +139,6 @@ def date_post(name: str, day: date | None) -> dict[str, str]:
 def pdf_text(content: bytes) -> str:
     """The words of a PDF, every page, with runs of white space made single spaces (so a sentence the
     layout broke across lines still reads as one). pypdf is a test dependency, so it is imported here."""
-    import io
-
     from pypdf import PdfReader
 
     pages = PdfReader(io.BytesIO(content)).pages

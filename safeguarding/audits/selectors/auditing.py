@@ -24,7 +24,13 @@ from safeguarding.access.decorators import is_two_factor_verified
 from safeguarding.access.permissions import holds, visible_to
 from safeguarding.actions.models import Action
 from safeguarding.actions.selectors import actions_visible_to
-from safeguarding.audits.agreement import GRADES_SHOWN, Agreement, round_agreement, year_agreement
+from safeguarding.audits.agreement import (
+    GRADES_SHOWN,
+    Agreement,
+    YearAgreement,
+    round_agreement,
+    year_agreement,
+)
 from safeguarding.audits.models import (
     AuditCase,
     AuditQuestion,
@@ -37,6 +43,7 @@ from safeguarding.audits.models import (
     PractitionerInvitation,
 )
 from safeguarding.audits.permissions import CONDUCT, MANAGE
+from safeguarding.audits.selectors.programme import rounds_visible_to
 from safeguarding.audits.services.auditing import (
     YES_NO_PARTLY,
     is_case_auditor,
@@ -189,7 +196,7 @@ class Moderation:
     cases: list[ModerationCase]
     round_findings: list[FindingRow]
     agreement: Agreement | None  # None until the panel meets
-    year_agreement: Agreement
+    year_agreement: YearAgreement
     grades_shown: bool
     unsubmitted: int
     ungraded: int
@@ -237,7 +244,7 @@ def moderation(user: Any, audit_round: AuditRound) -> Moderation:
         cases=list(rows.values()),
         round_findings=round_findings,
         agreement=round_agreement(audit_round),
-        year_agreement=year_agreement(audit_round.programme.year),
+        year_agreement=year_agreement(audit_round.programme.year, rounds_visible_to(user)),
         grades_shown=shown,
         unsubmitted=unsubmitted,
         ungraded=sum(1 for case in cases if not case.grade),

@@ -20,9 +20,9 @@ from safeguarding.actions.selectors import actions_visible_to, from_source
 from safeguarding.audits.agreement import (
     AGREEMENT_HIDDEN,
     Agreement,
+    YearAgreement,
     round_agreement,
     year_agreement,
-    year_agreement_sentence,
 )
 from safeguarding.audits.models import (
     AuditCase,
@@ -114,8 +114,7 @@ class RoundReport:
     family_views: tuple[tuple[str, int], ...]  # (FamilyViews label, cases)
     family_summaries: tuple[FamilyViewsSummary, ...]
     agreement: Agreement | None  # None until the panel meets: independent grades stay hidden till then
-    year_agreement: Agreement  # every round of the year the panel has met on, pooled
-    year_agreement_text: str
+    year_agreement: YearAgreement  # the year's rounds the reader may see and the panel has met on, pooled
     briefing: Briefing | None
     may_write_briefing: bool
     dates: tuple[tuple[str, date | None], ...] = field(default=())
@@ -262,7 +261,6 @@ def round_report(user: Any, audit_round: AuditRound) -> RoundReport:
         .filter(source_kind=Action.SourceKind.AUDIT)
         .order_by("source_ref", "reference")
     )
-    year = year_agreement(audit_round.programme.year)
     return RoundReport(
         round=audit_round,
         year=audit_round.programme.year,
@@ -276,8 +274,7 @@ def round_report(user: Any, audit_round: AuditRound) -> RoundReport:
         family_views=family_views,
         family_summaries=family_summaries,
         agreement=round_agreement(audit_round),
-        year_agreement=year,
-        year_agreement_text=year_agreement_sentence(audit_round.programme.year, year),
+        year_agreement=year_agreement(audit_round.programme.year, rounds_visible_to(user)),
         briefing=briefing_for_source(user, Briefing.SourceKind.AUDIT, audit_round.code),
         may_write_briefing=briefing_may_write(user, Briefing.SourceKind.AUDIT),
         dates=(

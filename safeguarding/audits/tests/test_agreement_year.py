@@ -17,7 +17,8 @@ from docx import Document
 from safeguarding.accounts.models import User
 from safeguarding.api.tests.helpers import api_get, token_for
 from safeguarding.audits.agreement import cohen_kappa, round_agreement, year_agreement
-from safeguarding.audits.models import AuditCase, AuditRound, IndependentGrade
+from safeguarding.audits.models import AuditCase, AuditRound, AuditSection, IndependentGrade
+from safeguarding.audits.selectors.programme import rounds_visible_to
 from safeguarding.audits.tests.test_tables import GRADES_URL, make_round
 from safeguarding.core.testing import Personas, make_user, pdf_text, sign_in
 
@@ -74,12 +75,28 @@ def test_the_year_pools_its_rounds_pairs_into_one_table(personas: Personas) -> N
     assert q1 is not None and q1.kappa == 0
     assert q2 is not None and q2.kappa == Fraction(2, 5)
 
-    year = year_agreement("2022-23")
+    pooled = year_agreement("2022-23", AuditRound.objects.all())
+    assert pooled.rounds_pooled == 2  # Q1 and Q2; Q3 is still open
+    year = pooled.agreement
     assert year == cohen_kappa(Q1_PAIRS + Q2_PAIRS)
     assert year.n == 6
     assert (year.p_o, year.p_e, year.kappa) == (Fraction(2, 3), Fraction(11, 36), Fraction(13, 25))
     assert year.kappa != (q1.kappa + q2.kappa) / 2  # pooled, not the mean of the rounds
-    assert year_agreement("2021-22").n == 1
+    assert year_agreement("2021-22", AuditRound.objects.all()).agreement.n == 1
+
+
+def test_the_year_pools_only_the_rounds_the_reader_may_see(personas: Personas) -> None:
+    """An auditor reads only their rounds, so the year's figure they see is pooled over those alone."""
+    _a_year_of_double_marking(personas)
+    q1 = AuditRound.objects.get(code="MAA-2022-23-Q1")
+    auditor = make_user("auditor", personas.agency_a)
+    AuditSection.objects.create(case=q1.cases.order_by("code")[0], agency=personas.agency_a, auditor=auditor)
+    mine = year_agreement("2022-23", rounds_visible_to(auditor))
+    assert mine.rounds_pooled == 1 and mine.agreement == cohen_kappa(Q1_PAIRS)
+    page = html.unescape(
+        sign_in(Client(), auditor).get(reverse("audits:tables_year", args=["2022-23"])).content.decode()
+    )
+    assert "pooling the 1 round the moderation panel has met on: 3 cases were graded" in page
 
 
 def test_the_round_report_gives_the_round_and_the_year(personas: Personas) -> None:

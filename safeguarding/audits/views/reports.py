@@ -24,11 +24,12 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from safeguarding.access.decorators import permission_required
-from safeguarding.audits.agreement import year_agreement, year_agreement_sentence
+from safeguarding.audits.agreement import year_agreement
 from safeguarding.audits.models import GRADE_ORDER
 from safeguarding.audits.permissions import VIEW
 from safeguarding.audits.report_docx import DOCX_CONTENT_TYPE, round_report_docx
 from safeguarding.audits.report_pdf import ReportPdfUnavailable, report_filename, round_report_pdf
+from safeguarding.audits.selectors.programme import rounds_visible_to
 from safeguarding.audits.selectors.reports import RoundReport, round_get_for_report, round_report
 from safeguarding.audits.tables import (
     GRADE_LABELS,
@@ -99,7 +100,6 @@ def tables_latest(request: HttpRequest) -> HttpResponse:
 def tables_year(request: HttpRequest, year: str) -> HttpResponse:
     key = _year_or_404(year)
     grades = year_grades(request.user, key)
-    agreement = year_agreement(key)
     years = years_with_grades(request.user)
     if key not in years:
         years = sorted([*years, key], reverse=True)
@@ -112,8 +112,7 @@ def tables_year(request: HttpRequest, year: str) -> HttpResponse:
             "form": TablesYearForm(initial={"year": key}, years=years),
             "grades": grades,
             "sentences": year_sentences(grades),
-            "agreement": agreement,
-            "agreement_text": year_agreement_sentence(key, agreement),
+            "year_agreement": year_agreement(key, rounds_visible_to(request.user)),
             "grade_headers": GRADE_HEADERS,
             "csv_tables": CSV_TABLES,
         },
